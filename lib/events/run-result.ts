@@ -1,0 +1,25 @@
+import type { AnyAgent } from '../agent/agent.js';
+import type { InputItem } from '../items/input-item.js';
+import type { RunItem } from '../items/run-item.js';
+import type { Usage } from '../model/usage.js';
+import type { TerminalRunStatus } from './run-status.js';
+
+/** What a run came to. Emitted by `toResult()`, and carried by the terminal `run.updated` event. */
+export interface RunResult<TOutput = string> {
+  readonly status: TerminalRunStatus;
+  /** The final answer (parsed, for an agent with `outputType`); undefined unless completed. */
+  readonly finalOutput: TOutput | undefined;
+  /** Every item the run produced, in order. */
+  readonly items: readonly RunItem[];
+  /** The run's input followed by every item it produced, paired and ready to continue from. */
+  readonly history: readonly InputItem[];
+  /** Injected input that never reached the model (the run ended first). It is kept in the session too. */
+  readonly unconsumedInput: readonly InputItem[];
+  readonly usage: Usage;
+  /** The agent in charge when the run ended. */
+  readonly lastAgent: AnyAgent;
+  /** Why the run was cancelled. */
+  readonly reason?: string;
+  /** Why the run failed. */
+  readonly error?: Error;
+}

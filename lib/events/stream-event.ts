@@ -1,0 +1,73 @@
+import type { AnyAgent } from '../agent/agent.js';
+import type { RunItem } from '../items/run-item.js';
+import type { RunResult } from './run-result.js';
+import type { RunStatus } from './run-status.js';
+
+/** The run's status changed. The first event of every run, and its last unless the subscriber left. */
+export interface RunUpdatedEvent<TOutput = string> {
+  readonly type: 'run.updated';
+  readonly status: RunStatus;
+  /** Why the run was cancelled. */
+  readonly reason?: string;
+  /** Why the run failed. */
+  readonly error?: Error;
+  /** On a terminal status: what the run came to. */
+  readonly result?: RunResult<TOutput>;
+}
+
+/** A new agent is in charge (the first one, or after a handoff). */
+export interface AgentUpdatedEvent {
+  readonly type: 'agent.updated';
+  readonly agent: AnyAgent;
+}
+
+/** A piece of the model's visible answer, as it streams. */
+export interface TextDeltaEvent {
+  readonly type: 'text.delta';
+  readonly delta: string;
+  /** Name of the agent writing. */
+  readonly agent: string;
+}
+
+/** An item is complete: a message, a tool call, a tool output, injected input… */
+export interface ItemCreatedEvent {
+  readonly type: 'item.created';
+  readonly item: RunItem;
+}
+
+/** A progress value of a running tool (every value but the last of an Observable tool). */
+export interface ToolProgressEvent {
+  readonly type: 'tool.progress';
+  readonly callId: string;
+  readonly toolName: string;
+  readonly value: unknown;
+}
+
+/** The provider's raw streaming event, untouched. */
+export interface ModelRawEvent {
+  readonly type: 'model.event';
+  readonly event: unknown;
+}
+
+/**
+ * A model stream was abandoned because input was injected in `interrupt` mode.
+ * Its partial output is discarded (not in history, not in the session); the turn restarts.
+ */
+export interface TurnInterruptedEvent {
+  readonly type: 'turn.interrupted';
+  readonly agent: string;
+  /** The text streamed before the interruption. */
+  readonly partialText: string;
+  /** Items completed before the interruption, now discarded. */
+  readonly discardedItems: readonly RunItem[];
+}
+
+/** Everything a run emits, discriminated on `type`. */
+export type StreamEvent<TOutput = string> =
+  | RunUpdatedEvent<TOutput>
+  | AgentUpdatedEvent
+  | TextDeltaEvent
+  | ItemCreatedEvent
+  | ToolProgressEvent
+  | ModelRawEvent
+  | TurnInterruptedEvent;

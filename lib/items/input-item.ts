@@ -1,0 +1,87 @@
+/**
+ * Conversation items in the OpenAI Responses input shape. They are the lingua
+ * franca of history: run input, session contents and model requests all use them.
+ * @module
+ */
+
+/** A text part of a user, system or developer message. */
+export interface InputTextPart {
+  readonly type: 'input_text';
+  readonly text: string;
+}
+
+/** An image part of a user message, by URL or data URL. */
+export interface InputImagePart {
+  readonly type: 'input_image';
+  readonly image_url: string;
+  readonly detail?: 'low' | 'high' | 'auto';
+}
+
+/** A text part of an assistant message. */
+export interface OutputTextPart {
+  readonly type: 'output_text';
+  readonly text: string;
+  readonly annotations?: readonly unknown[];
+}
+
+/** A refusal part of an assistant message. */
+export interface RefusalPart {
+  readonly type: 'refusal';
+  readonly refusal: string;
+}
+
+/** A message written by the user, the system or a developer. */
+export interface InputMessageItem {
+  readonly type?: 'message';
+  readonly role: 'user' | 'system' | 'developer';
+  readonly content: string | readonly (InputTextPart | InputImagePart)[];
+}
+
+/** A message written by the model. */
+export interface AssistantMessageItem {
+  readonly type?: 'message';
+  readonly role: 'assistant';
+  readonly id?: string;
+  readonly status?: 'in_progress' | 'completed' | 'incomplete';
+  readonly content: string | readonly (OutputTextPart | RefusalPart)[];
+}
+
+/** The model asking for a function (tool) to be called. */
+export interface FunctionCallItem {
+  readonly type: 'function_call';
+  readonly id?: string;
+  readonly call_id: string;
+  readonly name: string;
+  /** The arguments as the model wrote them: a JSON text, not yet validated. */
+  readonly arguments: string;
+  readonly status?: 'in_progress' | 'completed' | 'incomplete';
+}
+
+/** The output of a function call, matched to it by `call_id`. */
+export interface FunctionCallOutputItem {
+  readonly type: 'function_call_output';
+  readonly call_id: string;
+  readonly output: string;
+}
+
+/** A reasoning item produced by a reasoning model. */
+export interface ReasoningItem {
+  readonly type: 'reasoning';
+  readonly id: string;
+  readonly summary: readonly { readonly type: 'summary_text'; readonly text: string }[];
+  readonly encrypted_content?: string | null;
+}
+
+/** Any item of conversation history. */
+export type InputItem =
+  | InputMessageItem
+  | AssistantMessageItem
+  | FunctionCallItem
+  | FunctionCallOutputItem
+  | ReasoningItem;
+
+/** An item the model can produce in one response. */
+export type OutputItem = AssistantMessageItem | FunctionCallItem | ReasoningItem;
+
+/** What `run` and `inject$` accept as input: plain text, one item, or a list of items. */
+export type RunInput = string | InputItem | readonly InputItem[];

@@ -1,0 +1,60 @@
+import type { ToolCallError } from '../errors/tool-call-error.js';
+import type {
+  AssistantMessageItem,
+  FunctionCallItem,
+  FunctionCallOutputItem,
+  InputItem,
+  ReasoningItem,
+} from './input-item.js';
+
+/** A message the model finished writing. */
+export interface MessageOutputRunItem {
+  readonly type: 'message_output';
+  readonly agentName: string;
+  readonly rawItem: AssistantMessageItem;
+  /** The message's visible text. */
+  readonly text: string;
+  /** Set when the model refused to answer. */
+  readonly refusal?: string;
+}
+
+/** A tool call the model asked for. */
+export interface ToolCallRunItem {
+  readonly type: 'tool_call';
+  readonly agentName: string;
+  readonly rawItem: FunctionCallItem;
+}
+
+/** The output of a tool call: its result, or a description of what went wrong. */
+export interface ToolOutputRunItem {
+  readonly type: 'tool_output';
+  readonly agentName: string;
+  readonly rawItem: FunctionCallOutputItem;
+  readonly toolName: string;
+  /** The tool's own return value (before it was turned into text for the model). */
+  readonly output: unknown;
+  /** Set when the call failed, timed out, was cancelled or could not run. */
+  readonly error?: ToolCallError;
+}
+
+/** Input pushed into the run through `inject$`, at the moment it reached the model. */
+export interface InjectedInputRunItem {
+  readonly type: 'injected_input';
+  readonly agentName: string;
+  readonly rawItem: InputItem;
+}
+
+/** A reasoning item of a reasoning model. */
+export interface ReasoningRunItem {
+  readonly type: 'reasoning';
+  readonly agentName: string;
+  readonly rawItem: ReasoningItem;
+}
+
+/** An item a run produced; `rawItem` is its form in conversation history. */
+export type RunItem =
+  | MessageOutputRunItem
+  | ToolCallRunItem
+  | ToolOutputRunItem
+  | InjectedInputRunItem
+  | ReasoningRunItem;

@@ -1,0 +1,31 @@
+import { Subject } from 'rxjs';
+import type { InputItem, RunInput } from '../items/input-item.js';
+import { toInputItems } from '../items/to-input-items.js';
+
+/** Input injected into a running run, held until the next model call takes it. */
+export class InjectQueue {
+  private pending: InputItem[] = [];
+  /** Emits each time input arrives (interrupt mode restarts the model stream on it). */
+  readonly arrived$ = new Subject<void>();
+
+  push(input: RunInput): void {
+    this.pending.push(...toInputItems(input));
+    this.arrived$.next();
+  }
+
+  /** Takes everything waiting. */
+  drain(): InputItem[] {
+    const items = this.pending;
+    this.pending = [];
+    return items;
+  }
+
+  /** What is waiting, without taking it. */
+  peek(): readonly InputItem[] {
+    return this.pending;
+  }
+
+  get size(): number {
+    return this.pending.length;
+  }
+}

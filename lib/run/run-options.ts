@@ -1,0 +1,35 @@
+import type { Observable, SchedulerLike } from 'rxjs';
+import type { RunInput } from '../items/input-item.js';
+import type { Model } from '../model/model.js';
+import type { Session } from '../session/session.js';
+import type { CancelRequest } from './cancel-request.js';
+
+/** Turns a model name (an agent's `model: 'gpt-4.1'`) into a {@link Model}. */
+export type ModelProvider = (modelName: string) => Model;
+
+/** Options of `run`. */
+export interface RunOptions<TContext = unknown> {
+  /** Overrides every agent's model for this run. */
+  readonly model?: Model;
+  /** Resolves agents' model names; defaults to OpenAI's Responses API with the default client. */
+  readonly modelProvider?: ModelProvider;
+  /** Graceful cancel: each value is a reason, or `{ reason, mode }`. The first one wins. */
+  readonly cancel$?: Observable<CancelRequest>;
+  /** Graceful cancel, immediate. An already-aborted signal cancels before any model call. */
+  readonly signal?: AbortSignal;
+  /** New user input for the running run: text, an item, or items. */
+  readonly inject$?: Observable<RunInput>;
+  /**
+   * `queue` (default): injected input joins the next model call.
+   * `interrupt`: input that arrives while the model streams aborts that stream and restarts the turn with it.
+   */
+  readonly injectMode?: 'queue' | 'interrupt';
+  /** Most model turns before the run fails with `MaxTurnsExceededError`. Default 10. */
+  readonly maxTurns?: number;
+  /** Your own object, handed to tools and dynamic instructions. */
+  readonly context?: TContext;
+  /** History to read at start and append to at the end. */
+  readonly session?: Session;
+  /** Scheduler for tool timeouts (virtual time in tests). Default: `asyncScheduler`. */
+  readonly scheduler?: SchedulerLike;
+}

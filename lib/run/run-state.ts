@@ -1,0 +1,122 @@
+import type { AnyAgent, Agent } from '../agent/agent.js';
+import type { RunResult } from '../events/run-result.js';
+import type { TerminalRunStatus } from '../events/run-status.js';
+import type { FunctionCallItem, InputItem } from '../items/input-item.js';
+import type { RunItem, ToolOutputRunItem } from '../items/run-item.js';
+import { addUsage, emptyUsage, type Usage } from '../model/usage.js';
+import { cancelledOutput } from '../session/pair-tool-calls.js';
+import { InjectQueue } from './inject-queue.js';
+import type { RunOptions } from './run-options.js';
+
+/**
+ * Everything one run (one subscription) knows. Created inside `defer`, so each
+ * subscription gets its own; nothing here outlives the run except the result.
+ */
+export class RunState<TContext> {
+  agent: Agent<TContext, unknown>;
+  /** History read from the session at start. */
+  past: readonly InputItem[] = [];
+  /** Every item the run emitted, in order. */
+  readonly items: RunItem[] = [];
+  /** Tool outputs that finished but wait for an earlier call's output, so outputs keep the calls' order. */
+  readonly heldOutputs = new Map<string, ToolOutputRunItem>();
+  readonly injections = new InjectQueue();
+  usage: Usage = emptyUsage;
+  turn = 0;
+  status: TerminalRunStatus | undefined;
+  reason: string | undefined;
+  error: Error | undefined;
+  finalOutput: unknown;
+  /** Set by an `after_turn` cancel: the reason to stop with once the turn is over. */
+  stopAfterTurn: string | undefined;
+  /** Why tools are being stopped, for their signal and `onCancel`. */
+  stopReason = 'the run was unsubscribed';
+  private persisted: Promise<void> | undefined;
+
+  constructor(
+    agent: Agent<TContext, unknown>,
+    readonly input: readonly InputItem[],
+    readonly options: RunOptions<TContext>,
+  ) {
+    this.agent = agent;
+  }
+
+  get maxTurns(): number {
+    return this.options.maxTurns ?? 10;
+  }
+
+  /** The model input: history, the run's input, then what the run produced. */
+  modelInput(): InputItem[] {
+    const input = [...this.past, ...this.input];
+    for (const item of this.items) input.push(item.rawItem);
+    return input;
+  }
+
+  addUsage(usage: Partial<Usage>): void {
+    this.usage = addUsage(this.usage, usage);
+  }
+
+  /** Ends the run's decision: the first terminal status set is the one kept. */
+  end(status: TerminalRunStatus, detail: { reason?: string; error?: Error; finalOutput?: unknown } = {}): void {
+    if (this.status) return;
+    this.status = status;
+    this.reason = detail.reason;
+    this.error = detail.error;
+    this.finalOutput = detail.finalOutput;
+    if (status !== 'completed') this.stopReason = detail.reason ?? detail.error?.message ?? status;
+  }
+
+  /**
+   * Outputs for calls left without one: the finished-but-held output where there
+   * is one, a synthetic "cancelled" output otherwise. Adds them to `items`.
+   */
+  pairOpenCalls(): ToolOutputRunItem[] {
+    const answered = new Set<string>();
+    for (const item of this.items) if (item.type === 'tool_output') answered.add(item.rawItem.call_id);
+    const added: ToolOutputRunItem[] = [];
+    for (const item of this.items) {
+      if (item.type !== 'tool_call' || answered.has(item.rawItem.call_id)) continue;
+      added.push(this.heldOutputs.get(item.rawItem.call_id) ?? this.cancelledItem(item.rawItem, item.agentName));
+    }
+    this.items.push(...added);
+    return added;
+  }
+
+  private cancelledItem(call: FunctionCallItem, agentName: string): ToolOutputRunItem {
+    return {
+      type: 'tool_output',
+      agentName,
+      toolName: call.name,
+      output: undefined,
+      rawItem: cancelledOutput(call, this.reason ?? this.stopReason),
+    };
+  }
+
+  /** What the run adds to history: its input, its items (paired), then input injected too late. */
+  newHistory(): InputItem[] {
+    this.pairOpenCalls();
+    return [...this.input, ...this.items.map((i) => i.rawItem), ...this.injections.peek()];
+  }
+
+  /** Writes the session once, whatever ends the run; later calls share the first write. */
+  persist(): Promise<void> {
+    this.persisted ??= this.options.session
+      ? this.options.session.addItems(this.newHistory())
+      : Promise.resolve();
+    return this.persisted;
+  }
+
+  result(): RunResult<unknown> {
+    return {
+      status: this.status ?? 'failed',
+      finalOutput: this.finalOutput,
+      items: [...this.items],
+      history: [...this.past, ...this.newHistory()],
+      unconsumedInput: [...this.injections.peek()],
+      usage: this.usage,
+      lastAgent: this.agent as unknown as AnyAgent,
+      reason: this.reason,
+      error: this.error,
+    };
+  }
+}

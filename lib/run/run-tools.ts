@@ -1,0 +1,47 @@
+import { asyncScheduler, merge, mergeMap, type Observable } from 'rxjs';
+import type { StreamEvent } from '../events/stream-event.js';
+import type { ToolCallRunItem, ToolOutputRunItem } from '../items/run-item.js';
+import { invokeToolCall } from '../tools/invoke-tool-call.js';
+import type { RunState } from './run-state.js';
+
+/**
+ * Runs a response's tool calls concurrently. Progress is reported as it happens;
+ * outputs are reported (and enter history) in the calls' order, so a fast call
+ * waits in `heldOutputs` for the slower calls before it.
+ */
+export function runTools<TContext>(
+  state: RunState<TContext>,
+  calls: readonly ToolCallRunItem[],
+): Observable<StreamEvent<unknown>> {
+  const agent = state.agent;
+  const env = {
+    agentName: agent.name,
+    context: state.options.context as TContext,
+    scheduler: state.options.scheduler ?? asyncScheduler,
+    stopReason: () => state.stopReason,
+  };
+  let next = 0;
+  const released = (): ToolOutputRunItem[] => {
+    const ready: ToolOutputRunItem[] = [];
+    for (let output; next < calls.length && (output = state.heldOutputs.get(calls[next]!.rawItem.call_id)); next++) {
+      state.heldOutputs.delete(output.rawItem.call_id);
+      state.items.push(output);
+      ready.push(output);
+    }
+    return ready;
+  };
+
+  return merge(
+    ...calls.map((call) =>
+      invokeToolCall(call.rawItem, agent.tools, env).pipe(
+        mergeMap((update): StreamEvent<unknown>[] => {
+          if (update.type === 'progress') {
+            return [{ type: 'tool.progress', callId: call.rawItem.call_id, toolName: call.rawItem.name, value: update.value }];
+          }
+          state.heldOutputs.set(call.rawItem.call_id, update.item);
+          return released().map((item) => ({ type: 'item.created', item }));
+        }),
+      ),
+    ),
+  );
+}

@@ -1,0 +1,68 @@
+import { catchError, concat, defer, EMPTY, finalize, ignoreElements, Observable, of, takeUntil, tap } from 'rxjs';
+import type { Agent } from '../agent/agent.js';
+import type { StreamEvent } from '../events/stream-event.js';
+import type { RunInput } from '../items/input-item.js';
+import { toInputItems } from '../items/to-input-items.js';
+import { alongside } from './alongside.js';
+import { cancellations } from './cancel-request.js';
+import { finishRun } from './finish-run.js';
+import type { RunOptions } from './run-options.js';
+import { RunState } from './run-state.js';
+import { runTurn } from './run-turn.js';
+
+/**
+ * Runs an agent. The run is a cold Observable: nothing happens until you
+ * subscribe, each subscription is an independent run, and unsubscribing stops
+ * everything it started (model stream, tools, timers) at once.
+ *
+ * Events start with `run.updated` `running` and end with exactly one terminal
+ * `run.updated` (`completed`, `cancelled`, or `failed`, after which the
+ * Observable errors), unless you unsubscribe first.
+ *
+ * @example
+ * run(agent, 'Weather in Paris?', { cancel$: stop$, inject$: say$ })
+ *   .pipe(textDeltas())
+ *   .subscribe((text) => process.stdout.write(text));
+ */
+export function run<TContext, TOutput>(
+  agent: Agent<TContext, TOutput>,
+  input: RunInput,
+  options: RunOptions<TContext> = {},
+): Observable<StreamEvent<TOutput>> {
+  return defer(() => {
+    const state = new RunState<TContext>(agent as Agent<TContext, unknown>, toInputItems(input), options);
+
+    // Immediate cancels stop the body; after-turn cancels are noted for the turn loop.
+    const cancelNow$ = new Observable<void>((subscriber) =>
+      cancellations(options.cancel$, options.signal).subscribe((cancel) => {
+        if (cancel.mode === 'after_turn') {
+          state.stopAfterTurn ??= cancel.reason;
+          return;
+        }
+        state.end('cancelled', { reason: cancel.reason });
+        subscriber.next();
+      }),
+    );
+    const injections$ = options.inject$?.pipe(tap((input) => state.injections.push(input)), ignoreElements());
+
+    const body$ = concat(
+      defer(async () => {
+        if (options.session) state.past = await options.session.getItems();
+      }).pipe(ignoreElements()),
+      of<StreamEvent<unknown>>({ type: 'agent.updated', agent: state.agent as never }),
+      runTurn(state),
+    ).pipe(
+      alongside(injections$),
+      takeUntil(cancelNow$),
+      catchError((error: unknown) => {
+        state.end('failed', { error: error instanceof Error ? error : new Error(String(error)) });
+        return EMPTY;
+      }),
+    );
+
+    return concat(of<StreamEvent<unknown>>({ type: 'run.updated', status: 'running' }), body$, finishRun(state)).pipe(
+      // Unsubscribed mid-run: nothing more is delivered, but the session is still written.
+      finalize<StreamEvent<unknown>>(() => void state.persist().catch(() => undefined)),
+    ) as Observable<StreamEvent<TOutput>>;
+  });
+}

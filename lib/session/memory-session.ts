@@ -1,0 +1,28 @@
+import type { InputItem } from '../items/input-item.js';
+import type { Session } from './session.js';
+
+/** A {@link Session} kept in memory, for tests, demos and short-lived processes. */
+export class MemorySession implements Session {
+  private items: readonly InputItem[];
+
+  constructor(
+    readonly id?: string,
+    initial: readonly InputItem[] = [],
+  ) {
+    this.items = [...initial];
+  }
+
+  getItems(): Promise<readonly InputItem[]> {
+    return Promise.resolve(this.items);
+  }
+
+  addItems(items: readonly InputItem[]): Promise<void> {
+    this.items = [...this.items, ...items];
+    return Promise.resolve();
+  }
+
+  clear(): Promise<void> {
+    this.items = [];
+    return Promise.resolve();
+  }
+}

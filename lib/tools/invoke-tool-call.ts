@@ -1,0 +1,117 @@
+import {
+  catchError,
+  map,
+  merge,
+  mergeMap,
+  type Observable,
+  of,
+  type SchedulerLike,
+  takeWhile,
+  throwError,
+  timer,
+} from 'rxjs';
+import { z } from 'zod';
+import { ToolCallError, type ToolCallErrorKind } from '../errors/tool-call-error.js';
+import type { FunctionCallItem } from '../items/input-item.js';
+import type { ToolOutputRunItem } from '../items/run-item.js';
+import { executeTool } from './execute-tool.js';
+import type { Tool } from './tool.js';
+import { toolOutputText } from './tool-output-text.js';
+
+/** What a tool call reports to the run: progress values, then its output item. */
+export type ToolCallUpdate =
+  | { readonly type: 'progress'; readonly value: unknown }
+  | { readonly type: 'output'; readonly item: ToolOutputRunItem };
+
+/** What a tool call needs from the run. */
+export interface ToolCallEnvironment<TContext> {
+  readonly agentName: string;
+  readonly context: TContext;
+  readonly scheduler: SchedulerLike;
+  /** Why the run is stopping the call; read only when it does. */
+  readonly stopReason: () => unknown;
+}
+
+/**
+ * Carries out one function call: find the tool, parse and validate the arguments,
+ * run it under its timeout. Every failure becomes an output that tells the model
+ * what went wrong, so the Observable never errors.
+ */
+export function invokeToolCall<TContext>(
+  call: FunctionCallItem,
+  tools: readonly Tool<TContext>[],
+  env: ToolCallEnvironment<TContext>,
+): Observable<ToolCallUpdate> {
+  const output = (value: unknown, error?: ToolCallError): ToolCallUpdate => ({
+    type: 'output',
+    item: {
+      type: 'tool_output',
+      agentName: env.agentName,
+      toolName: call.name,
+      output: value,
+      error,
+      rawItem: { type: 'function_call_output', call_id: call.call_id, output: error ? error.message : toolOutputText(value) },
+    },
+  });
+  const failure = (kind: ToolCallErrorKind, message: string, cause?: unknown) =>
+    of(output(undefined, new ToolCallError(kind, call.name, call.call_id, message, { cause })));
+
+  const tool = tools.find((t) => t.name === call.name);
+  if (!tool) {
+    const names = tools.map((t) => t.name).join(', ') || 'none';
+    return failure('unknown_tool', `Error: there is no tool named "${call.name}". Available tools: ${names}.`);
+  }
+
+  let json: unknown;
+  try {
+    json = call.arguments.trim() === '' ? {} : JSON.parse(call.arguments);
+  } catch (cause) {
+    return failure(
+      'invalid_json',
+      `Error: the arguments of "${call.name}" are not valid JSON (${(cause as Error).message}). Call the tool again with a JSON object.`,
+      cause,
+    );
+  }
+  const parsed = tool.parameters.safeParse(json);
+  if (!parsed.success) {
+    return failure(
+      'invalid_arguments',
+      `Error: invalid arguments for "${call.name}":\n${z.prettifyError(parsed.error)}\nCall the tool again with arguments that match its schema.`,
+      parsed.error,
+    );
+  }
+
+  let timedOut: ToolCallError | undefined;
+  const execution$ = executeTool(
+    tool,
+    parsed.data,
+    { callId: call.call_id, toolName: tool.name, agentName: env.agentName, context: env.context },
+    () => timedOut ?? env.stopReason(),
+  );
+  const deadline$ =
+    tool.timeoutMs === undefined
+      ? execution$
+      : merge(
+          execution$,
+          timer(tool.timeoutMs, env.scheduler).pipe(
+            mergeMap(() => {
+              timedOut = new ToolCallError(
+                'timeout',
+                tool.name,
+                call.call_id,
+                `Error: tool "${tool.name}" timed out after ${tool.timeoutMs} ms and was stopped.`,
+              );
+              return throwError(() => timedOut);
+            }),
+          ),
+        ).pipe(takeWhile((e) => e.type !== 'output', true));
+
+  return deadline$.pipe(
+    map((e): ToolCallUpdate => (e.type === 'output' ? output(e.value) : e)),
+    catchError((error: unknown) => {
+      if (error instanceof ToolCallError) return of(output(undefined, error));
+      const message = error instanceof Error ? error.message : String(error);
+      return failure('execution_failed', `Error: tool "${tool.name}" failed: ${message}`, error);
+    }),
+  );
+}

@@ -1,0 +1,91 @@
+import type { Observable } from 'rxjs';
+import { z } from 'zod';
+import type { JsonSchema, ToolDefinition } from '../model/model.js';
+import { isStrictSchema, toModelJsonSchema } from './strict-schema.js';
+
+/** What a tool's `execute` receives besides its arguments. */
+export interface ToolContext<TContext = unknown> {
+  /** Fires when the call is interrupted: the run was cancelled or failed, or the call timed out. */
+  readonly signal: AbortSignal;
+  /** The model's id for this call. */
+  readonly callId: string;
+  /** The tool's name. */
+  readonly toolName: string;
+  /** The name of the agent that called the tool. */
+  readonly agentName: string;
+  /** The run's `context` option. */
+  readonly context: TContext;
+}
+
+/**
+ * What `execute` may return: a value, a Promise of one, or an Observable whose
+ * last value is the output and whose earlier values are progress reports.
+ */
+export type ToolResult<TOut> = TOut | PromiseLike<TOut> | Observable<TOut>;
+
+/** Options of {@link tool}. */
+export interface ToolOptions<TParams extends z.ZodObject, TOut, TContext = unknown> {
+  /** Name the model calls the tool by: letters, digits, `_` and `-`. */
+  readonly name: string;
+  /** What the tool does, for the model. */
+  readonly description: string;
+  /** The arguments' schema; arguments are validated with it before `execute` runs. */
+  readonly parameters: TParams;
+  /** Runs the tool. Respect `ctx.signal`: the run does not wait for a tool that ignores it. */
+  readonly execute: (args: z.infer<TParams>, ctx: ToolContext<TContext>) => ToolResult<TOut>;
+  /** Abort the call (and tell the model it timed out) after this many milliseconds. */
+  readonly timeoutMs?: number;
+  /** Called once when a running call is interrupted (cancel, failure elsewhere, timeout). */
+  readonly onCancel?: (ctx: ToolContext<TContext>, reason: unknown) => void;
+  /**
+   * Ask the provider to enforce the schema exactly. Defaults to true when the schema
+   * allows it (every property required, no open objects).
+   */
+  readonly strict?: boolean;
+}
+
+/** A function tool, made by {@link tool}. */
+export interface Tool<TContext = unknown> {
+  readonly type: 'function';
+  readonly name: string;
+  readonly description: string;
+  readonly parameters: z.ZodObject;
+  /** The definition the model sees, computed once. */
+  readonly definition: ToolDefinition;
+  readonly timeoutMs?: number;
+  /** Runs the tool on arguments already validated against `parameters`. */
+  execute(args: unknown, ctx: ToolContext<TContext>): ToolResult<unknown>;
+  onCancel?(ctx: ToolContext<TContext>, reason: unknown): void;
+}
+
+/**
+ * Defines a function tool.
+ *
+ * @example
+ * const getWeather = tool({
+ *   name: 'get_weather',
+ *   description: 'Current weather for a city',
+ *   parameters: z.object({ city: z.string() }),
+ *   execute: ({ city }, { signal }) => fetchWeather(city, { signal }),
+ * });
+ */
+export function tool<TParams extends z.ZodObject, TOut, TContext = unknown>(
+  options: ToolOptions<TParams, TOut, TContext>,
+): Tool<TContext> {
+  const parameters: JsonSchema = toModelJsonSchema(z.toJSONSchema(options.parameters, { io: 'input' }));
+  return {
+    type: 'function',
+    name: options.name,
+    description: options.description,
+    parameters: options.parameters,
+    definition: {
+      name: options.name,
+      description: options.description,
+      parameters,
+      strict: options.strict ?? isStrictSchema(parameters),
+    },
+    timeoutMs: options.timeoutMs,
+    execute: (args, ctx) => options.execute(args as z.infer<TParams>, ctx),
+    onCancel: options.onCancel,
+  };
+}
