@@ -10,7 +10,8 @@ export function finishRun<TContext>(state: RunState<TContext>): Observable<Strea
   return defer(() => {
     if (!state.status) state.end('failed', { error: new Error('The run ended without an outcome.') });
     const paired = state.pairOpenCalls().map((item): StreamEvent<unknown> => ({ type: 'item.created', item }));
-    const persist$ = defer(() => from(state.persist())).pipe(
+    // Without a session there is nothing to wait for, and the end stays synchronous.
+    const persist$ = !state.options.session ? EMPTY : defer(() => from(state.persist())).pipe(
       ignoreElements(),
       catchError((error: unknown) => {
         // A run whose history could not be saved has lost something: say so.

@@ -33,7 +33,10 @@ export function runTurn<TContext>(state: RunState<TContext>): Observable<StreamE
 function instructionsFor<TContext>(state: RunState<TContext>): Observable<string | undefined> {
   const { instructions } = state.agent;
   if (typeof instructions !== 'function') return of(instructions);
-  return defer(() => from(Promise.resolve(instructions({ context: state.options.context as TContext, turn: state.turn }, state.agent))));
+  return defer(() => {
+    const text = instructions({ context: state.options.context as TContext, turn: state.turn }, state.agent);
+    return typeof text === 'string' ? of(text) : from(text);
+  });
 }
 
 /**

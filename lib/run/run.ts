@@ -46,9 +46,7 @@ export function run<TContext, TOutput>(
     const injections$ = options.inject$?.pipe(tap((input) => state.injections.push(input)), ignoreElements());
 
     const body$ = concat(
-      defer(async () => {
-        if (options.session) state.past = await options.session.getItems();
-      }).pipe(ignoreElements()),
+      loadHistory(state),
       of<StreamEvent<unknown>>({ type: 'agent.updated', agent: state.agent as never }),
       runTurn(state),
     ).pipe(
@@ -65,4 +63,14 @@ export function run<TContext, TOutput>(
       finalize<StreamEvent<unknown>>(() => void state.persist().catch(() => undefined)),
     ) as Observable<StreamEvent<TOutput>>;
   });
+}
+
+/** Reads the session's history, if there is a session (synchronously skipped otherwise). */
+function loadHistory<TContext>(state: RunState<TContext>): Observable<never> {
+  const session = state.options.session;
+  if (!session) return EMPTY;
+  return defer(() => session.getItems()).pipe(
+    tap((items) => (state.past = items)),
+    ignoreElements(),
+  );
 }

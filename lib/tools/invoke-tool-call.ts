@@ -11,6 +11,7 @@ import {
   timer,
 } from 'rxjs';
 import { z } from 'zod';
+import { RunCancelledError } from '../errors/agents-error.js';
 import { ToolCallError, type ToolCallErrorKind } from '../errors/tool-call-error.js';
 import type { FunctionCallItem } from '../items/input-item.js';
 import type { ToolOutputRunItem } from '../items/run-item.js';
@@ -29,7 +30,7 @@ export interface ToolCallEnvironment<TContext> {
   readonly context: TContext;
   readonly scheduler: SchedulerLike;
   /** Why the run is stopping the call; read only when it does. */
-  readonly stopReason: () => unknown;
+  readonly stopReason: () => string;
 }
 
 /**
@@ -86,7 +87,7 @@ export function invokeToolCall<TContext>(
     tool,
     parsed.data,
     { callId: call.call_id, toolName: tool.name, agentName: env.agentName, context: env.context },
-    () => timedOut ?? env.stopReason(),
+    () => timedOut ?? new RunCancelledError(env.stopReason()),
   );
   const deadline$ =
     tool.timeoutMs === undefined

@@ -1,4 +1,4 @@
-import { asyncScheduler, concat, concatMap, from, map, NEVER, Observable, of, type SchedulerLike, throwError, timer } from 'rxjs';
+import { asyncScheduler, concat, concatMap, concatWith, from, map, NEVER, Observable, of, type SchedulerLike, throwError, timer } from 'rxjs';
 import { ModelError } from '../../errors/agents-error.js';
 import type { OutputItem } from '../../items/input-item.js';
 import type { Model, ModelEvent, ModelRequest } from '../../model/model.js';
@@ -27,7 +27,7 @@ export interface ScriptedTurn {
   readonly delayMs?: number;
   /** Fail the stream with this after the chunks. */
   readonly fail?: string;
-  /** Never finish after the chunks (to test cancellation of a stream in flight). */
+  /** Stop after the text chunks and never finish: a stream in flight, for cancellation tests. */
   readonly hang?: boolean;
 }
 
@@ -108,6 +108,7 @@ export class ScriptedModel implements Model {
     const chunks = typeof turn.text === 'string' ? (turn.text.match(/\s*\S+\s*/g) ?? [turn.text]) : (turn.text ?? []);
     for (const delta of chunks) steps.push([{ type: 'text.delta', delta }, true]);
     const text = chunks.join('');
+    if (turn.hang) return this.pace(steps, turn).pipe(concatWith(NEVER));
     if (turn.text !== undefined || turn.refusal !== undefined) {
       const content =
         turn.refusal !== undefined
@@ -127,11 +128,6 @@ export class ScriptedModel implements Model {
       steps.push([{ type: 'item.done', item }, true]);
     });
 
-    const delayMs = turn.delayMs ?? this.options.delayMs ?? 0;
-    const scheduler = this.options.scheduler ?? asyncScheduler;
-    const played$ = from(steps).pipe(
-      concatMap(([event, paced]) => (paced && delayMs > 0 ? timer(delayMs, scheduler).pipe(map(() => event)) : of(event))),
-    );
     const completed: ModelEvent = {
       type: 'response.completed',
       responseId: `resp_${n}`,
@@ -139,12 +135,17 @@ export class ScriptedModel implements Model {
       usage: turn.usage ?? estimateUsage(request, text),
       finishReasons: [(turn.toolCalls?.length ?? 0) > 0 ? 'tool_calls' : 'stop'],
     };
-    const ending$: Observable<ModelEvent> = turn.hang
-      ? NEVER
-      : turn.fail !== undefined
-        ? throwError(() => new ModelError(`ScriptedModel: ${turn.fail}`))
-        : of(completed);
-    return concat(played$, ending$);
+    const ending$: Observable<ModelEvent> =
+      turn.fail !== undefined ? throwError(() => new ModelError(`ScriptedModel: ${turn.fail}`)) : of(completed);
+    return concat(this.pace(steps, turn), ending$);
+  }
+
+  private pace(steps: readonly [ModelEvent, boolean][], turn: ScriptedTurn): Observable<ModelEvent> {
+    const delayMs = turn.delayMs ?? this.options.delayMs ?? 0;
+    const scheduler = this.options.scheduler ?? asyncScheduler;
+    return from(steps).pipe(
+      concatMap(([event, paced]) => (paced && delayMs > 0 ? timer(delayMs, scheduler).pipe(map(() => event)) : of(event))),
+    );
   }
 }
 

@@ -1,0 +1,61 @@
+import type { Observable } from 'rxjs';
+import type { InputItem, StreamEvent } from '../../lib/index.js';
+
+/** Subscribes and gathers every event, and the error if the run failed. */
+export function collect<T>(events$: Observable<StreamEvent<T>>): Promise<{ events: StreamEvent<T>[]; error?: unknown }> {
+  return new Promise((resolve) => {
+    const events: StreamEvent<T>[] = [];
+    events$.subscribe({
+      next: (e) => events.push(e),
+      error: (error: unknown) => resolve({ events, error }),
+      complete: () => resolve({ events }),
+    });
+  });
+}
+
+/** The `run.updated` statuses, in order. */
+export function statuses<T>(events: readonly StreamEvent<T>[]): string[] {
+  return events.flatMap((e) => (e.type === 'run.updated' ? [e.status] : []));
+}
+
+/** A short label for each event, for readable assertions. */
+export function label<T>(e: StreamEvent<T>): string {
+  switch (e.type) {
+    case 'run.updated':
+      return `run:${e.status}`;
+    case 'agent.updated':
+      return `agent:${e.agent.name}`;
+    case 'text.delta':
+      return `text:${e.delta}`;
+    case 'item.created':
+      return `item:${e.item.type}`;
+    case 'tool.progress':
+      return `progress:${String(e.value)}`;
+    case 'model.event':
+      return 'raw';
+    case 'turn.interrupted':
+      return 'interrupted';
+  }
+}
+
+/**
+ * Checks the OpenAI pairing rule on a history: every function_call is followed
+ * by exactly one function_call_output with its call_id, and no output is orphaned.
+ */
+export function expectPaired(items: readonly InputItem[]): void {
+  const calls = new Map<string, number>();
+  const outputs = new Map<string, number>();
+  items.forEach((item, index) => {
+    if (item.type === 'function_call') calls.set(item.call_id, index);
+    if (item.type === 'function_call_output') {
+      if (outputs.has(item.call_id)) throw new Error(`two outputs for ${item.call_id}`);
+      outputs.set(item.call_id, index);
+    }
+  });
+  for (const [id, at] of calls) {
+    const out = outputs.get(id);
+    if (out === undefined) throw new Error(`function_call ${id} has no output`);
+    if (out < at) throw new Error(`output of ${id} comes before its call`);
+  }
+  for (const id of outputs.keys()) if (!calls.has(id)) throw new Error(`output ${id} has no call`);
+}

@@ -1,0 +1,2 @@
+export * from '../../lib/index.js';
+export { toArray } from 'rxjs';
