@@ -25,7 +25,7 @@ export interface ScriptedTurn {
   readonly usage?: Partial<Usage>;
   /** Delay before each chunk and tool call, overriding the model's `delayMs`. */
   readonly delayMs?: number;
-  /** Fail the stream with this after the chunks. */
+  /** Fail the stream with this message after the text chunks (the message never completes). */
   readonly fail?: string;
   /** Stop after the text chunks and never finish: a stream in flight, for cancellation tests. */
   readonly hang?: boolean;
@@ -108,7 +108,11 @@ export class ScriptedModel implements Model {
     const chunks = typeof turn.text === 'string' ? (turn.text.match(/\s*\S+\s*/g) ?? [turn.text]) : (turn.text ?? []);
     for (const delta of chunks) steps.push([{ type: 'text.delta', delta }, true]);
     const text = chunks.join('');
+    // A hang or a fault cuts the stream after the text chunks: the message never completes.
     if (turn.hang) return this.pace(steps, turn).pipe(concatWith(NEVER));
+    if (turn.fail !== undefined) {
+      return this.pace(steps, turn).pipe(concatWith(throwError(() => new ModelError(`ScriptedModel: ${turn.fail}`))));
+    }
     if (turn.text !== undefined || turn.refusal !== undefined) {
       const content =
         turn.refusal !== undefined
@@ -135,9 +139,7 @@ export class ScriptedModel implements Model {
       usage: turn.usage ?? estimateUsage(request, text),
       finishReasons: [(turn.toolCalls?.length ?? 0) > 0 ? 'tool_calls' : 'stop'],
     };
-    const ending$: Observable<ModelEvent> =
-      turn.fail !== undefined ? throwError(() => new ModelError(`ScriptedModel: ${turn.fail}`)) : of(completed);
-    return concat(this.pace(steps, turn), ending$);
+    return concat(this.pace(steps, turn), of(completed));
   }
 
   private pace(steps: readonly [ModelEvent, boolean][], turn: ScriptedTurn): Observable<ModelEvent> {

@@ -1,0 +1,57 @@
+import type { Observable } from 'rxjs';
+import type { Model, ModelEvent, ModelRequest } from '../../model/model.js';
+import { LazyClient, type OpenAIClientSource } from './openai-client.js';
+import { openAIStream } from './openai-stream.js';
+import { ResponsesEventTranslator } from './responses-events.js';
+import { responsesRequestBody } from './responses-request.js';
+
+/** Options of the OpenAI models ({@link OpenAIResponsesModel}, `OpenAIChatCompletionsModel`). */
+export interface OpenAIModelOptions {
+  /**
+   * The client, or a function making one (called once, on the first stream).
+   * Default: `new OpenAI()`, created on the first stream, so a model can be built
+   * without `OPENAI_API_KEY` set.
+   */
+  readonly client?: OpenAIClientSource;
+  /** The model name sent to the API (`gpt-4.1`, …). */
+  readonly model: string;
+}
+
+/**
+ * A model on OpenAI's Responses API (`POST /responses`, streamed). Each `stream`
+ * subscription is one HTTP request; unsubscribing aborts it and closes its
+ * connection. History is kept on the client (`store: false` unless `extraBody`
+ * says otherwise). Failures error the stream with a `ModelError`.
+ *
+ * @example
+ * const agent = new Agent({ name: 'Assistant', model: new OpenAIResponsesModel({ model: 'gpt-4.1' }) });
+ */
+export class OpenAIResponsesModel implements Model {
+  /** Always `openai`. */
+  readonly provider = 'openai';
+  readonly modelName: string;
+  private readonly client: LazyClient;
+
+  constructor(options: OpenAIModelOptions) {
+    this.modelName = options.model;
+    this.client = new LazyClient(options.client);
+  }
+
+  /** Host of the client's base URL. */
+  get serverAddress(): string | undefined {
+    return this.client.location().address;
+  }
+
+  /** Port of the client's base URL (443 or 80 when it names none). */
+  get serverPort(): number | undefined {
+    return this.client.location().port;
+  }
+
+  stream(request: ModelRequest): Observable<ModelEvent> {
+    return openAIStream(
+      'Responses',
+      (signal) => this.client.get().responses.create(responsesRequestBody(this.modelName, request), { signal }),
+      () => new ResponsesEventTranslator(),
+    );
+  }
+}

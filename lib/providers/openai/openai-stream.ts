@@ -1,0 +1,51 @@
+import { Observable } from 'rxjs';
+import type { ModelEvent } from '../../model/model.js';
+import { type OpenAIApiName, type RequestPhase, toModelError } from './openai-errors.js';
+
+/**
+ * Translates one streaming response, event by event. It may throw a `ModelError`
+ * for an event that reports a failure.
+ * @internal
+ */
+export interface StreamTranslator<TEvent> {
+  /** Model events for one provider event (its `raw` event is emitted before them). */
+  next(event: TEvent): readonly ModelEvent[];
+  /** Model events once the stream has ended; throws when it ended without completing. */
+  end(): readonly ModelEvent[];
+}
+
+/**
+ * A cold Observable over one OpenAI streaming request. On subscribe it opens the
+ * request with a fresh `AbortController`; unsubscribing aborts it, so the HTTP
+ * connection closes at once. Every provider event is emitted as `raw` first, then
+ * translated; any failure errors the Observable with a `ModelError`.
+ * @internal
+ */
+export function openAIStream<TEvent>(
+  api: OpenAIApiName,
+  open: (signal: AbortSignal) => PromiseLike<AsyncIterable<TEvent>>,
+  translator: () => StreamTranslator<TEvent>,
+): Observable<ModelEvent> {
+  return new Observable<ModelEvent>((subscriber) => {
+    const controller = new AbortController();
+    const translate = translator();
+    let phase: RequestPhase = 'request';
+    const consume = async (): Promise<void> => {
+      const stream = await open(controller.signal);
+      phase = 'stream';
+      for await (const event of stream) {
+        if (controller.signal.aborted) return;
+        subscriber.next({ type: 'raw', event });
+        for (const modelEvent of translate.next(event)) subscriber.next(modelEvent);
+      }
+      if (controller.signal.aborted) return;
+      for (const modelEvent of translate.end()) subscriber.next(modelEvent);
+      subscriber.complete();
+    };
+    consume().catch((error: unknown) => {
+      // After unsubscribe the abort surfaces here (or not at all): nobody is listening.
+      if (!controller.signal.aborted) subscriber.error(toModelError(error, api, phase));
+    });
+    return () => controller.abort();
+  });
+}
