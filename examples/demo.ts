@@ -1,0 +1,77 @@
+/**
+ * The main demo: streamed text, a tool call with progress, input injected into a
+ * running run, and a graceful cancel, on a session that stays valid throughout.
+ *
+ *   npm run demo            offline, on the built-in ScriptedModel
+ *   OPENAI_API_KEY=… npm run demo   on OpenAI (OPENAI_MODEL, OPENAI_BASE_URL optional)
+ */
+import { lastValueFrom, Observable, Subject, tap, timer } from 'rxjs';
+import { z } from 'zod';
+import { Agent, MemorySession, run, tool, type Model } from '../lib/index.js';
+import { scriptedWeatherModel } from './demo-model.js';
+import { printEvent } from './print-events.js';
+
+const getWeather = tool({
+  name: 'get_weather',
+  description: 'Current weather for a city',
+  parameters: z.object({ city: z.string() }),
+  // An Observable tool: earlier values are progress, the last is the output. Unsubscribing stops the timer.
+  execute: ({ city }) =>
+    new Observable<string>((subscriber) => {
+      subscriber.next(`looking up ${city}`);
+      const t = setTimeout(() => {
+        subscriber.next(`${city}: ${city === 'Rome' ? 'sunny, 24°C' : 'cloudy, 14°C'}`);
+        subscriber.complete();
+      }, 300);
+      return () => clearTimeout(t);
+    }),
+});
+
+async function main(): Promise<void> {
+  const model: Model = await demoModel();
+  const agent = new Agent({ name: 'Weather', instructions: 'Be brief.', model, tools: [getWeather] });
+  const session = new MemorySession('demo');
+
+  console.log('\n1. A question, a tool call, and a message injected while the tool runs\n');
+  const say$ = new Subject<string>();
+  await lastValueFrom(
+    run(agent, 'What is the weather in Paris?', { session, inject$: say$ }).pipe(
+      tap(printEvent),
+      tap((e) => {
+        // The user adds to the question while the first tool call runs.
+        if (e.type === 'item.created' && e.item.type === 'tool_call' && !say$.closed) {
+          say$.next('Also in Rome, please.');
+          say$.complete();
+        }
+      }),
+    ),
+  );
+
+  console.log('\n2. A long answer, cancelled after 400 ms\n');
+  const stop$ = timer(400).pipe(tap(() => console.log('\n  [user presses stop]')));
+  const cancel$ = new Observable<string>((s) => stop$.subscribe(() => s.next('user pressed stop')));
+  await lastValueFrom(run(agent, 'Write me a poem about the weather.', { session, cancel$ }).pipe(tap(printEvent)));
+
+  console.log('\n3. The session after a cancel is valid history, ready to continue:\n');
+  for (const item of await session.getItems()) {
+    const text = 'content' in item ? JSON.stringify(item.content).slice(0, 70) : item.type === 'function_call' ? `${item.name}(${item.arguments})` : item.type === 'function_call_output' ? item.output : item.type;
+    console.log(`  ${'role' in item ? item.role : item.type}: ${text}`);
+  }
+}
+
+/** ScriptedModel offline; OpenAI when OPENAI_API_KEY is set. */
+async function demoModel(): Promise<Model> {
+  if (!process.env['OPENAI_API_KEY']) {
+    console.log('(offline: ScriptedModel. Set OPENAI_API_KEY to use OpenAI.)');
+    return scriptedWeatherModel();
+  }
+  const { OpenAIResponsesModel } = await import("../lib/providers/openai/openai-responses-model.js");
+  const name = process.env['OPENAI_MODEL'] ?? 'gpt-4.1-mini';
+  console.log(`(OpenAI Responses API, model ${name})`);
+  return new OpenAIResponsesModel({ model: name });
+}
+
+main().catch((error: unknown) => {
+  console.error(error);
+  process.exitCode = 1;
+});
