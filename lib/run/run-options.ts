@@ -1,3 +1,4 @@
+import type { Tracer } from '@opentelemetry/api';
 import type { Observable, SchedulerLike } from 'rxjs';
 import type { RunInput } from '../items/input-item.js';
 import type { Model } from '../model/model.js';
@@ -32,4 +33,10 @@ export interface RunOptions<TContext = unknown> {
   readonly session?: Session;
   /** Scheduler for tool timeouts (virtual time in tests). Default: `asyncScheduler`. */
   readonly scheduler?: SchedulerLike;
+  /** OpenTelemetry tracer for the run's spans. Default: the global tracer provider's (a no-op unless one is registered). */
+  readonly tracer?: Tracer;
+  /** `false` turns tracing off. Default true. */
+  readonly tracing?: boolean;
+  /** Record prompts, instructions, tool arguments and results on spans. Default false. */
+  readonly traceSensitiveData?: boolean;
 }

@@ -5,6 +5,7 @@ import type { FunctionCallItem, InputItem } from '../items/input-item.js';
 import type { RunItem, ToolOutputRunItem } from '../items/run-item.js';
 import { addUsage, emptyUsage, type Usage } from '../model/usage.js';
 import { cancelledOutput } from '../session/pair-tool-calls.js';
+import { noTracing, type RunTracing } from '../tracing/run-tracing.js';
 import { InjectQueue } from './inject-queue.js';
 import type { RunOptions } from './run-options.js';
 
@@ -31,6 +32,8 @@ export class RunState<TContext> {
   stopAfterTurn: string | undefined;
   /** Why tools are being stopped, for their signal and `onCancel`. */
   stopReason = 'the run was unsubscribed';
+  /** Spans for this run (a no-op unless tracing is on and a provider is registered). */
+  tracing: RunTracing = noTracing;
   private persisted: Promise<void> | undefined;
 
   constructor(

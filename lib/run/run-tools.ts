@@ -34,6 +34,7 @@ export function runTools<TContext>(
   return merge(
     ...calls.map((call) =>
       invokeToolCall(call.rawItem, agent.tools, env).pipe(
+        state.tracing.tool(call.rawItem, agent.tools.find((t) => t.name === call.rawItem.name) as never),
         mergeMap((update): StreamEvent<unknown>[] => {
           if (update.type === 'progress') {
             return [{ type: 'tool.progress', callId: call.rawItem.call_id, toolName: call.rawItem.name, value: update.value }];

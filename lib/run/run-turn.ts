@@ -56,7 +56,8 @@ function modelCall<TContext>(
       return { type: 'item.created' as const, item };
     });
     const model = resolveModel(state.agent, state.options);
-    const stream$ = streamModelResponse(model.stream(modelRequest(state, instructions)), state, response);
+    const request = modelRequest(state, instructions);
+    const stream$ = streamModelResponse(model.stream(request).pipe(state.tracing.model(model, request)), state, response);
     if (state.options.injectMode !== 'interrupt') return concat(from(injected), stream$);
 
     let interrupted = false;

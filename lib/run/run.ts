@@ -8,7 +8,8 @@ import { cancellations } from './cancel-request.js';
 import { finishRun } from './finish-run.js';
 import type { RunOptions } from './run-options.js';
 import { RunState } from './run-state.js';
-import { runTurn } from './run-turn.js';
+import { runAgent } from './run-agent.js';
+import { createRunTracing } from '../tracing/create-run-tracing.js';
 
 /**
  * Runs an agent. The run is a cold Observable: nothing happens until you
@@ -31,6 +32,7 @@ export function run<TContext, TOutput>(
 ): Observable<StreamEvent<TOutput>> {
   return defer(() => {
     const state = new RunState<TContext>(agent as Agent<TContext, unknown>, toInputItems(input), options);
+    state.tracing = createRunTracing({ ...options, conversationId: options.session?.id }, () => state.reason ?? state.stopReason);
 
     // Immediate cancels stop the body; after-turn cancels are noted for the turn loop.
     const cancelNow$ = new Observable<void>((subscriber) =>
@@ -47,8 +49,7 @@ export function run<TContext, TOutput>(
 
     const body$ = concat(
       loadHistory(state),
-      of<StreamEvent<unknown>>({ type: 'agent.updated', agent: state.agent as never }),
-      runTurn(state),
+      runAgent(state),
     ).pipe(
       alongside(injections$),
       takeUntil(cancelNow$),
@@ -59,6 +60,7 @@ export function run<TContext, TOutput>(
     );
 
     return concat(of<StreamEvent<unknown>>({ type: 'run.updated', status: 'running' }), body$, finishRun(state)).pipe(
+      state.tracing.run(state.agent as never),
       // Unsubscribed mid-run: nothing more is delivered, but the session is still written.
       finalize<StreamEvent<unknown>>(() => void state.persist().catch(() => undefined)),
     ) as Observable<StreamEvent<TOutput>>;

@@ -1,0 +1,26 @@
+import { concat, defer, type Observable, of } from 'rxjs';
+import type { StreamEvent } from '../events/stream-event.js';
+import type { Model } from '../model/model.js';
+import { resolveModel } from './resolve-model.js';
+import type { RunState } from './run-state.js';
+import { runTurn } from './run-turn.js';
+
+/** The stretch of a run one agent is in charge of: announced, traced as `invoke_agent`, turn after turn. */
+export function runAgent<TContext>(state: RunState<TContext>): Observable<StreamEvent<unknown>> {
+  return defer(() => {
+    const agent = state.agent;
+    return concat(
+      of<StreamEvent<unknown>>({ type: 'agent.updated', agent: agent as never }),
+      runTurn(state).pipe(state.tracing.agent(agent as never, modelOrNothing(state))),
+    );
+  });
+}
+
+/** The agent's model for span attributes; a missing model fails the run later, at the model call. */
+function modelOrNothing<TContext>(state: RunState<TContext>): Model | undefined {
+  try {
+    return resolveModel(state.agent, state.options);
+  } catch {
+    return undefined;
+  }
+}

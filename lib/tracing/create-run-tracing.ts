@@ -1,0 +1,26 @@
+import { context, type Tracer, trace } from '@opentelemetry/api';
+import { OtelRunTracing } from './otel-run-tracing.js';
+import { noTracing, type RunTracing } from './run-tracing.js';
+
+/** The instrumentation name spans are created under. */
+export const tracerName = 'rxjs-agents';
+
+/** The run options that concern tracing. */
+export interface TracingSettings {
+  readonly tracer?: Tracer;
+  readonly tracing?: boolean;
+  readonly traceSensitiveData?: boolean;
+  readonly conversationId?: string;
+}
+
+/** Tracing for one run. Called at subscribe time, so the active context (the parent) is the caller's. */
+export function createRunTracing(options: TracingSettings, stopReason: () => string): RunTracing {
+  if (options.tracing === false) return noTracing;
+  return new OtelRunTracing({
+    tracer: options.tracer ?? trace.getTracer(tracerName),
+    sensitive: options.traceSensitiveData ?? false,
+    parent: context.active(),
+    conversationId: options.conversationId,
+    stopReason,
+  });
+}

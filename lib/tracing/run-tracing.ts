@@ -1,0 +1,33 @@
+import type { MonoTypeOperatorFunction } from 'rxjs';
+import type { AnyAgent } from '../agent/agent.js';
+import type { StreamEvent } from '../events/stream-event.js';
+import type { FunctionCallItem } from '../items/input-item.js';
+import type { Model, ModelEvent, ModelRequest } from '../model/model.js';
+import type { Tool } from '../tools/tool.js';
+import type { ToolCallUpdate } from '../tools/invoke-tool-call.js';
+
+/**
+ * What the run loop asks of tracing: one operator per traced operation. Each
+ * wraps the Observable of that operation, so its span lives exactly as long as
+ * the subscription does.
+ */
+export interface RunTracing {
+  /** The whole run. */
+  run(agent: AnyAgent): MonoTypeOperatorFunction<StreamEvent<unknown>>;
+  /** A stretch of the run one agent is in charge of. */
+  agent(agent: AnyAgent, model: Model | undefined): MonoTypeOperatorFunction<StreamEvent<unknown>>;
+  /** One model call. */
+  model(model: Model, request: ModelRequest): MonoTypeOperatorFunction<ModelEvent>;
+  /** One tool call. */
+  tool(call: FunctionCallItem, tool: Tool<never> | undefined): MonoTypeOperatorFunction<ToolCallUpdate>;
+}
+
+const identity = <T>(source: T): T => source;
+
+/** Tracing turned off: every operator is the identity. */
+export const noTracing: RunTracing = {
+  run: () => identity,
+  agent: () => identity,
+  model: () => identity,
+  tool: () => identity,
+};
