@@ -9,6 +9,9 @@ import { noTracing, type RunTracing } from '../tracing/run-tracing.js';
 import { InjectQueue } from './inject-queue.js';
 import type { RunOptions } from './run-options.js';
 
+/** Why tools and spans stop when nothing more specific is known: the subscriber left. */
+export const defaultStopReason = 'the run was unsubscribed';
+
 /**
  * Everything one run (one subscription) knows. Created inside `defer`, so each
  * subscription gets its own; nothing here outlives the run except the result.
@@ -31,7 +34,7 @@ export class RunState<TContext> {
   /** Set by an `after_turn` cancel: the reason to stop with once the turn is over. */
   stopAfterTurn: string | undefined;
   /** Why tools are being stopped, for their signal and `onCancel`. */
-  stopReason = 'the run was unsubscribed';
+  stopReason = defaultStopReason;
   /** Spans for this run (a no-op unless tracing is on and a provider is registered). */
   tracing: RunTracing = noTracing;
   private persisted: Promise<void> | undefined;

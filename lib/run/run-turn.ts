@@ -7,7 +7,7 @@ import { modelRequest } from './model-request.js';
 import { ModelResponse, streamModelResponse } from './model-response.js';
 import { resolveModel } from './resolve-model.js';
 import { runTools } from './run-tools.js';
-import type { RunState } from './run-state.js';
+import { defaultStopReason, type RunState } from './run-state.js';
 
 /**
  * One turn: a model call, then its tool calls, then (recursively) the next turn.
@@ -63,7 +63,16 @@ function modelCall<TContext>(
     let interrupted = false;
     return concat(
       from(injected),
-      stream$.pipe(takeUntil(state.injections.arrived$.pipe(tap(() => (interrupted = true))))),
+      stream$.pipe(
+        takeUntil(
+          state.injections.arrived$.pipe(
+            tap(() => {
+              interrupted = true;
+              state.stopReason = 'interrupted by injected input';
+            }),
+          ),
+        ),
+      ),
       defer(() => (interrupted ? restart(state, instructions, response) : EMPTY)),
     );
   });
@@ -74,6 +83,7 @@ function restart<TContext>(
   instructions: string | undefined,
   response: ModelResponse,
 ): Observable<StreamEvent<unknown>> {
+  state.stopReason = defaultStopReason;
   for (const item of response.items) state.items.splice(state.items.indexOf(item), 1);
   const interrupted: StreamEvent<unknown> = {
     type: 'turn.interrupted',

@@ -36,13 +36,17 @@ export function run<TContext, TOutput>(
 
     // Immediate cancels stop the body; after-turn cancels are noted for the turn loop.
     const cancelNow$ = new Observable<void>((subscriber) =>
-      cancellations(options.cancel$, options.signal).subscribe((cancel) => {
-        if (cancel.mode === 'after_turn') {
-          state.stopAfterTurn ??= cancel.reason;
-          return;
-        }
-        state.end('cancelled', { reason: cancel.reason });
-        subscriber.next();
+      cancellations(options.cancel$, options.signal).subscribe({
+        next: (cancel) => {
+          if (cancel.mode === 'after_turn') {
+            state.stopAfterTurn ??= cancel.reason;
+            return;
+          }
+          state.end('cancelled', { reason: cancel.reason });
+          subscriber.next();
+        },
+        // A broken control stream fails the run rather than leaving it uncancellable.
+        error: (error: unknown) => subscriber.error(error),
       }),
     );
     const injections$ = options.inject$?.pipe(tap((input) => state.injections.push(input)), ignoreElements());

@@ -1,4 +1,4 @@
-import { firstValueFrom, lastValueFrom } from 'rxjs';
+import { firstValueFrom, lastValueFrom, Subject } from 'rxjs';
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import {
@@ -124,5 +124,16 @@ describe('run status', () => {
     const result = await firstValueFrom(run(new Agent({ name: 'A', model }), 'hi').pipe(toResult()));
     expect(result.finalOutput).toBe('I cannot help with that.');
     expect(result.items[0]).toMatchObject({ type: 'message_output', refusal: 'I cannot help with that.' });
+  });
+
+  it.each(['cancel$', 'inject$'] as const)('a %s that errors fails the run and stops the model stream', async (which) => {
+    const broken$ = new Subject<never>();
+    const model = new ScriptedModel({ turns: [{ text: 'streaming', hang: true }] });
+    const done = collect(run(new Agent({ name: 'A', model }), 'hi', which === 'cancel$' ? { cancel$: broken$ } : { inject$: broken$ }));
+    broken$.error(new Error('control stream broke'));
+    const { events, error } = await done;
+    expect((error as Error).message).toBe('control stream broke');
+    expect(statuses(events)).toEqual(['running', 'failed']);
+    expect(model.openStreams).toBe(0);
   });
 });

@@ -191,6 +191,7 @@ describe('tracing', () => {
     await done;
     const [first, second] = harness.byName('chat scripted');
     expect(first!.attributes['rxjs_agents.cancelled']).toBe(true);
+    expect(first!.attributes['rxjs_agents.cancel_reason']).toBe('interrupted by injected input');
     expect(first!.status.code).toBe(SpanStatusCode.UNSET);
     expect(second!.status.code).toBe(SpanStatusCode.OK);
     harness.expectAllEndedChildrenFirst();
