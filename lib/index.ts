@@ -2,13 +2,42 @@
  * rxjs-agents: LLM agents where a run is a cold Observable.
  * @packageDocumentation
  */
-export { Agent, type AgentOptions, type AnyAgent, type Instructions, type RunContext } from './agent/agent.js';
+export {
+  Agent,
+  type AgentOptions,
+  type AnyAgent,
+  type HandoffTarget,
+  type Instructions,
+  type RunContext,
+  type ToolUseBehavior,
+} from './agent/agent.js';
+export type { AgentToolOptions } from './agent/agent-as-tool.js';
+export type {
+  GuardrailAnswer,
+  GuardrailContext,
+  GuardrailFunctionOutput,
+  GuardrailResult,
+  InputGuardrail,
+  OutputGuardrail,
+} from './agent/guardrail.js';
+export {
+  handoff,
+  handoffToolName,
+  removeToolCalls,
+  type Handoff,
+  type HandoffContext,
+  type HandoffInputFilter,
+  type HandoffOptions,
+} from './agent/handoff.js';
+export { InputGuardrailTripwireTriggered, OutputGuardrailTripwireTriggered } from './errors/guardrail-tripwire.js';
 export { AgentsError, MaxTurnsExceededError, ModelBehaviorError, ModelError, RunCancelledError, UserError } from './errors/agents-error.js';
 export { ToolCallError, type ToolCallErrorKind } from './errors/tool-call-error.js';
 export type { RunResult } from './events/run-result.js';
 export type { RunStatus, TerminalRunStatus } from './events/run-status.js';
 export type {
   AgentUpdatedEvent,
+  GuardrailResultEvent,
+  ToolApprovalRequestedEvent,
   ItemCreatedEvent,
   ModelRawEvent,
   RunUpdatedEvent,
@@ -19,12 +48,17 @@ export type {
 } from './events/stream-event.js';
 export type * from './items/input-item.js';
 export type * from './items/run-item.js';
-export type { JsonSchema, Model, ModelEvent, ModelRequest, OutputSchema, ToolDefinition } from './model/model.js';
+export type { JsonSchema, Model, ModelEvent, ModelProvider, ModelRequest, OutputSchema, ToolDefinition } from './model/model.js';
 export type { ModelSettings, ToolChoice } from './model/model-settings.js';
 export type { Usage } from './model/usage.js';
 export { runStatus } from './operators/run-status.js';
 export { textDeltas } from './operators/text-deltas.js';
 export { toResult } from './operators/to-result.js';
+export { OpenAIChatCompletionsModel } from './providers/openai/openai-chat-completions-model.js';
+export type { OpenAIClientSource } from './providers/openai/openai-client.js';
+export type { OpenAIModelOptions } from './providers/openai/openai-model-options.js';
+export { openAIModelProvider, type OpenAIModelProviderOptions } from './providers/openai/openai-model-provider.js';
+export { OpenAIResponsesModel } from './providers/openai/openai-responses-model.js';
 export {
   ScriptedModel,
   type ScriptedModelOptions,
@@ -33,8 +67,9 @@ export {
   type ScriptedTurn,
 } from './providers/scripted/scripted-model.js';
 export type { CancelMode, CancelRequest } from './run/cancel-request.js';
-export { run } from './run/run.js';
-export type { ModelProvider, RunOptions } from './run/run-options.js';
+export { run } from './run.js';
+export type { RunOptions } from './run/run-options.js';
 export { MemorySession } from './session/memory-session.js';
 export type { Session } from './session/session.js';
+export type { ToolApprovalDecision } from './tools/approval-desk.js';
 export { tool, type Tool, type ToolContext, type ToolOptions, type ToolResult } from './tools/tool.js';

@@ -2,6 +2,15 @@ import type { z } from 'zod';
 import type { Model } from '../model/model.js';
 import type { ModelSettings } from '../model/model-settings.js';
 import type { Tool } from '../tools/tool.js';
+import type { InputGuardrail, OutputGuardrail } from './guardrail.js';
+import { agentAsTool, type AgentToolOptions } from './agent-as-tool.js';
+import { handoff, type Handoff } from './handoff.js';
+
+/** What ends a turn that called tools: another model call (default), or the tools' output as the final answer. */
+export type ToolUseBehavior = 'run_llm_again' | 'stop_on_first_tool' | { readonly stopAtToolNames: readonly string[] };
+
+/** An agent or a configured handoff; a list of them may be given lazily, so agents can hand off to each other. */
+export type HandoffTarget<TContext> = Agent<TContext, unknown> | Agent<TContext, never> | Handoff<TContext>;
 
 /** What an agent's dynamic instructions can read. */
 export interface RunContext<TContext = unknown> {
@@ -28,6 +37,16 @@ export interface AgentOptions<TContext = unknown, TOutput = string> {
   readonly modelSettings?: ModelSettings;
   /** A zod schema the final answer must follow (structured output); `finalOutput` is then parsed and typed. */
   readonly outputType?: z.ZodType<TOutput>;
+  /** Agents the model may transfer the conversation to; a function allows cycles (A hands off to B and back). */
+  readonly handoffs?: readonly HandoffTarget<TContext>[] | (() => readonly HandoffTarget<TContext>[]);
+  /** Tells other agents' models when to hand off to this one. */
+  readonly handoffDescription?: string;
+  /** Checks of the run's input, when this agent starts the run. */
+  readonly inputGuardrails?: readonly InputGuardrail<TContext>[];
+  /** Checks of this agent's final output. */
+  readonly outputGuardrails?: readonly OutputGuardrail<TContext>[];
+  /** What follows a turn that called tools. Default `run_llm_again`. */
+  readonly toolUseBehavior?: ToolUseBehavior;
 }
 
 /**
@@ -44,6 +63,11 @@ export class Agent<TContext = unknown, TOutput = string> {
   readonly tools: readonly Tool<TContext>[];
   readonly modelSettings: ModelSettings;
   readonly outputType: z.ZodType<TOutput> | undefined;
+  readonly handoffDescription: string | undefined;
+  readonly inputGuardrails: readonly InputGuardrail<TContext>[];
+  readonly outputGuardrails: readonly OutputGuardrail<TContext>[];
+  readonly toolUseBehavior: ToolUseBehavior;
+  private readonly handoffList: AgentOptions<TContext, TOutput>['handoffs'];
 
   constructor(options: AgentOptions<TContext, TOutput>) {
     this.name = options.name;
@@ -52,11 +76,34 @@ export class Agent<TContext = unknown, TOutput = string> {
     this.tools = options.tools ?? [];
     this.modelSettings = options.modelSettings ?? {};
     this.outputType = options.outputType;
+    this.handoffList = options.handoffs;
+    this.handoffDescription = options.handoffDescription;
+    this.inputGuardrails = options.inputGuardrails ?? [];
+    this.outputGuardrails = options.outputGuardrails ?? [];
+    this.toolUseBehavior = options.toolUseBehavior ?? 'run_llm_again';
+  }
+
+  /** The agent's handoffs, each as a {@link Handoff} (agents given directly get the defaults). */
+  get handoffs(): readonly Handoff<TContext>[] {
+    const list = typeof this.handoffList === 'function' ? this.handoffList() : (this.handoffList ?? []);
+    return list.map((target) => ('type' in target && target.type === 'handoff' ? target : handoff<TContext>(target as Agent<TContext, unknown>)));
+  }
+
+  /**
+   * This agent as a tool another agent can call: each call is a nested run whose
+   * events surface as the tool's progress, which is torn down with the caller.
+   *
+   * @example
+   * const translator = spanish.asTool({ toolName: 'translate_to_spanish', toolDescription: 'Translate text to Spanish' });
+   */
+  asTool(options: AgentToolOptions<TOutput>): Tool<TContext> {
+    return agentAsTool(this, options);
   }
 
   /** A copy of this agent with some options changed. */
   clone<TOut = TOutput>(changes: Partial<AgentOptions<TContext, TOut>>): Agent<TContext, TOut> {
-    return new Agent<TContext, TOut>({ ...(this as unknown as AgentOptions<TContext, TOut>), ...changes });
+    const current = { ...(this as unknown as AgentOptions<TContext, TOut>), handoffs: this.handoffList as AgentOptions<TContext, TOut>['handoffs'] };
+    return new Agent<TContext, TOut>({ ...current, ...changes });
   }
 }
 

@@ -1,4 +1,5 @@
 import type { AnyAgent } from '../agent/agent.js';
+import type { GuardrailResult } from '../agent/guardrail.js';
 import type { InputItem } from '../items/input-item.js';
 import type { RunItem } from '../items/run-item.js';
 import type { Usage } from '../model/usage.js';
@@ -18,6 +19,10 @@ export interface RunResult<TOutput = string> {
   readonly usage: Usage;
   /** The agent in charge when the run ended. */
   readonly lastAgent: AnyAgent;
+  /** Outcomes of the input guardrails that finished. */
+  readonly inputGuardrailResults: readonly GuardrailResult[];
+  /** Outcomes of the output guardrails that finished. */
+  readonly outputGuardrailResults: readonly GuardrailResult[];
   /** Why the run was cancelled. */
   readonly reason?: string;
   /** Why the run failed. */

@@ -1,4 +1,5 @@
 import type { AnyAgent } from '../agent/agent.js';
+import type { GuardrailResult } from '../agent/guardrail.js';
 import type { RunItem } from '../items/run-item.js';
 import type { RunResult } from './run-result.js';
 import type { RunStatus } from './run-status.js';
@@ -62,6 +63,27 @@ export interface TurnInterruptedEvent {
   readonly discardedItems: readonly RunItem[];
 }
 
+/** A guardrail finished; a tripped one is followed by the run failing. */
+export interface GuardrailResultEvent {
+  readonly type: 'guardrail.result';
+  readonly result: GuardrailResult;
+}
+
+/**
+ * A tool call waits for a human's approval. Answer with `approve()` / `reject()`,
+ * or through the run's `approvals$`. Only this call waits.
+ */
+export interface ToolApprovalRequestedEvent {
+  readonly type: 'tool.approval_requested';
+  readonly callId: string;
+  readonly toolName: string;
+  /** The validated arguments the tool would run with. */
+  readonly arguments: unknown;
+  readonly approve: () => void;
+  /** Rejects the call; `message` is passed on to the model. */
+  readonly reject: (message?: string) => void;
+}
+
 /** Everything a run emits, discriminated on `type`. */
 export type StreamEvent<TOutput = string> =
   | RunUpdatedEvent<TOutput>
@@ -70,4 +92,6 @@ export type StreamEvent<TOutput = string> =
   | ItemCreatedEvent
   | ToolProgressEvent
   | ModelRawEvent
-  | TurnInterruptedEvent;
+  | TurnInterruptedEvent
+  | GuardrailResultEvent
+  | ToolApprovalRequestedEvent;

@@ -51,9 +51,20 @@ export interface ReasoningRunItem {
   readonly rawItem: ReasoningItem;
 }
 
+/** The conversation moved to another agent. `rawItem` is the output of the transfer call. */
+export interface HandoffRunItem {
+  readonly type: 'handoff';
+  /** The agent that handed off. */
+  readonly agentName: string;
+  /** The agent now in charge. */
+  readonly targetAgent: string;
+  readonly rawItem: FunctionCallOutputItem;
+}
+
 /** An item a run produced; `rawItem` is its form in conversation history. */
 export type RunItem =
   | MessageOutputRunItem
+  | HandoffRunItem
   | ToolCallRunItem
   | ToolOutputRunItem
   | InjectedInputRunItem

@@ -53,6 +53,9 @@ export type ModelEvent =
   /** The provider's own streaming event, untouched. */
   | { readonly type: 'raw'; readonly event: unknown };
 
+/** Turns a model name (an agent's `model: 'gpt-4.1'`) into a {@link Model}. */
+export type ModelProvider = (modelName: string) => Model;
+
 /**
  * A language model provider. `stream` must be cold: nothing is sent before
  * subscribe, and unsubscribing aborts the underlying request (closes its socket).

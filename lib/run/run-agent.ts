@@ -1,17 +1,19 @@
-import { concat, defer, type Observable, of } from 'rxjs';
+import { concat, defer, EMPTY, type Observable, of } from 'rxjs';
 import type { StreamEvent } from '../events/stream-event.js';
 import type { Model } from '../model/model.js';
 import { resolveModel } from './resolve-model.js';
 import type { RunState } from './run-state.js';
 import { runTurn } from './run-turn.js';
 
-/** The stretch of a run one agent is in charge of: announced, traced as `invoke_agent`, turn after turn. */
+/** The stretch of a run one agent is in charge of: announced, traced as `invoke_agent`, turn after turn, then the next agent's after a handoff. */
 export function runAgent<TContext>(state: RunState<TContext>): Observable<StreamEvent<unknown>> {
   return defer(() => {
     const agent = state.agent;
     return concat(
       of<StreamEvent<unknown>>({ type: 'agent.updated', agent: agent as never }),
       runTurn(state).pipe(state.tracing.agent(agent as never, modelOrNothing(state))),
+      // A handoff ended this agent's stretch (and its span): the next agent takes over.
+      defer(() => (state.takeHandoff() ? runAgent(state) : EMPTY)),
     );
   });
 }

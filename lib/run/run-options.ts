@@ -1,12 +1,12 @@
-import type { Tracer } from '@opentelemetry/api';
+import type { Context, Tracer } from '@opentelemetry/api';
 import type { Observable, SchedulerLike } from 'rxjs';
 import type { RunInput } from '../items/input-item.js';
-import type { Model } from '../model/model.js';
+import type { Model, ModelProvider } from '../model/model.js';
 import type { Session } from '../session/session.js';
+import type { ToolApprovalDecision } from '../tools/approval-desk.js';
 import type { CancelRequest } from './cancel-request.js';
 
-/** Turns a model name (an agent's `model: 'gpt-4.1'`) into a {@link Model}. */
-export type ModelProvider = (modelName: string) => Model;
+export type { ModelProvider } from '../model/model.js';
 
 /** Options of `run`. */
 export interface RunOptions<TContext = unknown> {
@@ -25,6 +25,8 @@ export interface RunOptions<TContext = unknown> {
    * `interrupt`: input that arrives while the model streams aborts that stream and restarts the turn with it.
    */
   readonly injectMode?: 'queue' | 'interrupt';
+  /** Answers to `tool.approval_requested` events (also answerable with the event's `approve()` / `reject()`). */
+  readonly approvals$?: Observable<ToolApprovalDecision>;
   /** Most model turns before the run fails with `MaxTurnsExceededError`. Default 10. */
   readonly maxTurns?: number;
   /** Your own object, handed to tools and dynamic instructions. */
@@ -35,6 +37,8 @@ export interface RunOptions<TContext = unknown> {
   readonly scheduler?: SchedulerLike;
   /** OpenTelemetry tracer for the run's spans. Default: the global tracer provider's (a no-op unless one is registered). */
   readonly tracer?: Tracer;
+  /** The context whose span is the run span's parent. Default: the context active at subscribe. */
+  readonly traceContext?: Context;
   /** `false` turns tracing off. Default true. */
   readonly tracing?: boolean;
   /** Record prompts, instructions, tool arguments and results on spans. Default false. */

@@ -5,6 +5,9 @@ import type { FunctionCallItem, InputItem } from '../items/input-item.js';
 import type { RunItem, ToolOutputRunItem } from '../items/run-item.js';
 import { addUsage, emptyUsage, type Usage } from '../model/usage.js';
 import { cancelledOutput } from '../session/pair-tool-calls.js';
+import type { GuardrailResult } from '../agent/guardrail.js';
+import type { Handoff } from '../agent/handoff.js';
+import { ApprovalDesk } from '../tools/approval-desk.js';
 import { noTracing, type RunTracing } from '../tracing/run-tracing.js';
 import { InjectQueue } from './inject-queue.js';
 import type { RunOptions } from './run-options.js';
@@ -35,6 +38,14 @@ export class RunState<TContext> {
   stopAfterTurn: string | undefined;
   /** Why tools are being stopped, for their signal and `onCancel`. */
   stopReason = defaultStopReason;
+  /** Where tool approval decisions arrive. */
+  readonly approvals = new ApprovalDesk();
+  readonly inputGuardrailResults: GuardrailResult[] = [];
+  readonly outputGuardrailResults: GuardrailResult[] = [];
+  /** Set by a handoff call: the agent to take over when the current agent's turn ends. */
+  pendingHandoff: Handoff<TContext> | undefined;
+  /** History as shaped by a handoff's input filter, and where in `items` it was taken. */
+  private filtered: { readonly history: readonly InputItem[]; readonly from: number } | undefined;
   /** Spans for this run (a no-op unless tracing is on and a provider is registered). */
   tracing: RunTracing = noTracing;
   private persisted: Promise<void> | undefined;
@@ -51,11 +62,21 @@ export class RunState<TContext> {
     return this.options.maxTurns ?? 10;
   }
 
-  /** The model input: history, the run's input, then what the run produced. */
+  /** The model input: history, the run's input, then what the run produced (as a handoff filter left it). */
   modelInput(): InputItem[] {
-    const input = [...this.past, ...this.input];
-    for (const item of this.items) input.push(item.rawItem);
+    const input = this.filtered ? [...this.filtered.history] : [...this.past, ...this.input];
+    for (let i = this.filtered?.from ?? 0; i < this.items.length; i++) input.push(this.items[i]!.rawItem);
     return input;
+  }
+
+  /** Hands the run to the pending handoff's agent, shaping the history it will see. */
+  takeHandoff(): boolean {
+    const next = this.pendingHandoff;
+    if (!next) return false;
+    this.pendingHandoff = undefined;
+    if (next.inputFilter) this.filtered = { history: next.inputFilter(this.modelInput()), from: this.items.length };
+    this.agent = next.agent as unknown as Agent<TContext, unknown>;
+    return true;
   }
 
   addUsage(usage: Partial<Usage>): void {
@@ -78,7 +99,7 @@ export class RunState<TContext> {
    */
   pairOpenCalls(): ToolOutputRunItem[] {
     const answered = new Set<string>();
-    for (const item of this.items) if (item.type === 'tool_output') answered.add(item.rawItem.call_id);
+    for (const { rawItem } of this.items) if (rawItem.type === 'function_call_output') answered.add(rawItem.call_id);
     const added: ToolOutputRunItem[] = [];
     for (const item of this.items) {
       if (item.type !== 'tool_call' || answered.has(item.rawItem.call_id)) continue;
@@ -121,6 +142,8 @@ export class RunState<TContext> {
       unconsumedInput: [...this.injections.peek()],
       usage: this.usage,
       lastAgent: this.agent as unknown as AnyAgent,
+      inputGuardrailResults: [...this.inputGuardrailResults],
+      outputGuardrailResults: [...this.outputGuardrailResults],
       reason: this.reason,
       error: this.error,
     };

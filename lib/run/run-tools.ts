@@ -2,6 +2,7 @@ import { asyncScheduler, merge, mergeMap, type Observable } from 'rxjs';
 import type { StreamEvent } from '../events/stream-event.js';
 import type { ToolCallRunItem, ToolOutputRunItem } from '../items/run-item.js';
 import { invokeToolCall } from '../tools/invoke-tool-call.js';
+import type { RunOptions } from './run-options.js';
 import type { RunState } from './run-state.js';
 
 /**
@@ -19,6 +20,8 @@ export function runTools<TContext>(
     context: state.options.context as TContext,
     scheduler: state.options.scheduler ?? asyncScheduler,
     stopReason: () => state.stopReason,
+    approvals: state.approvals,
+    runOptions: (callId: string) => ({ ...inheritedOptions(state.options), traceContext: state.tracing.toolContext(callId) }),
   };
   let next = 0;
   const released = (): ToolOutputRunItem[] => {
@@ -36,8 +39,19 @@ export function runTools<TContext>(
       invokeToolCall(call.rawItem, agent.tools, env).pipe(
         state.tracing.tool(call.rawItem, agent.tools.find((t) => t.name === call.rawItem.name) as never),
         mergeMap((update): StreamEvent<unknown>[] => {
-          if (update.type === 'progress') {
-            return [{ type: 'tool.progress', callId: call.rawItem.call_id, toolName: call.rawItem.name, value: update.value }];
+          const { call_id: callId, name: toolName } = call.rawItem;
+          if (update.type === 'progress') return [{ type: 'tool.progress', callId, toolName, value: update.value }];
+          if (update.type === 'approval') {
+            return [
+              {
+                type: 'tool.approval_requested',
+                callId,
+                toolName,
+                arguments: update.arguments,
+                approve: () => state.approvals.decide({ callId, approved: true }),
+                reject: (message?: string) => state.approvals.decide({ callId, approved: false, message }),
+              },
+            ];
           }
           state.heldOutputs.set(call.rawItem.call_id, update.item);
           return released().map((item) => ({ type: 'item.created', item }));
@@ -45,4 +59,10 @@ export function runTools<TContext>(
       ),
     ),
   );
+}
+
+/** What a nested run (an agent used as a tool) inherits from this one: not the model override, which is this run's. */
+function inheritedOptions<TContext>(options: RunOptions<TContext>): object {
+  const { modelProvider, tracer, tracing, traceSensitiveData, scheduler } = options;
+  return { modelProvider, tracer, tracing, traceSensitiveData, scheduler };
 }

@@ -1,7 +1,10 @@
-import { concat, defer, EMPTY, from, type Observable, of, switchMap, takeUntil, tap } from 'rxjs';
+import { concat, defer, EMPTY, from, merge, type Observable, of, switchMap, takeUntil, tap } from 'rxjs';
+import type { Handoff } from '../agent/handoff.js';
 import { MaxTurnsExceededError, ModelBehaviorError } from '../errors/agents-error.js';
 import type { StreamEvent } from '../events/stream-event.js';
-import type { MessageOutputRunItem, ToolCallRunItem } from '../items/run-item.js';
+import type { MessageOutputRunItem, ToolCallRunItem, ToolOutputRunItem } from '../items/run-item.js';
+import { handoffStep } from './handoff-step.js';
+import { runGuardrails } from './run-guardrails.js';
 import { finalOutput } from './final-output.js';
 import { modelRequest } from './model-request.js';
 import { ModelResponse, streamModelResponse } from './model-response.js';
@@ -23,11 +26,28 @@ export function runTurn<TContext>(state: RunState<TContext>): Observable<StreamE
     if (state.turn >= state.maxTurns) throw new MaxTurnsExceededError(state.maxTurns);
     state.turn++;
     const response = new ModelResponse();
-    return concat(
-      instructionsFor(state).pipe(switchMap((instructions) => modelCall(state, instructions, response))),
-      defer(() => afterResponse(state, response)),
-    );
+    const model$ = instructionsFor(state).pipe(switchMap((instructions) => modelCall(state, instructions, response)));
+    return concat(withInputGuardrails(state, model$), defer(() => afterResponse(state, response)));
   });
+}
+
+/**
+ * On the run's first turn, the starting agent's input guardrails: blocking ones
+ * before the model call, the others alongside it (a tripwire errors the merge,
+ * which aborts the model stream in flight). Tools wait for every guardrail.
+ */
+function withInputGuardrails<TContext>(
+  state: RunState<TContext>,
+  model$: Observable<StreamEvent<unknown>>,
+): Observable<StreamEvent<unknown>> {
+  const guardrails = state.turn === 1 ? state.agent.inputGuardrails : [];
+  if (guardrails.length === 0) return model$;
+  const blocking = guardrails.filter((g) => g.runInParallel === false);
+  const parallel = guardrails.filter((g) => g.runInParallel !== false);
+  return concat(
+    blocking.length > 0 ? runGuardrails(state, 'input', blocking, state.input) : EMPTY,
+    parallel.length > 0 ? merge(model$, runGuardrails(state, 'input', parallel, state.input)) : model$,
+  );
 }
 
 function instructionsFor<TContext>(state: RunState<TContext>): Observable<string | undefined> {
@@ -95,16 +115,54 @@ function restart<TContext>(
   return concat(of(interrupted), modelCall(state, instructions, response));
 }
 
-/** Decides what follows a complete response: tools and another turn, another turn for injected input, or the end. */
+/** Decides what follows a complete response: tools and another turn, a handoff, another turn for injected input, or the end. */
 function afterResponse<TContext>(state: RunState<TContext>, response: ModelResponse): Observable<StreamEvent<unknown>> {
   const calls = response.items.filter((i): i is ToolCallRunItem => i.type === 'tool_call');
-  if (calls.length > 0) return concat(runTools(state, calls), runTurn(state));
+  if (calls.length > 0) {
+    const handoffs = state.agent.handoffs;
+    const handoffCalls: { call: ToolCallRunItem; handoff: Handoff<TContext> }[] = [];
+    const functionCalls: ToolCallRunItem[] = [];
+    for (const call of calls) {
+      const handoff = handoffs.find((h) => h.definition.name === call.rawItem.name);
+      if (handoff) handoffCalls.push({ call, handoff });
+      else functionCalls.push(call);
+    }
+    return concat(runTools(state, functionCalls), handoffStep(state, handoffCalls), defer(() => afterTools(state, functionCalls)));
+  }
   // Input injected while the model answered must reach the model: take another turn.
   if (state.injections.size > 0) return runTurn(state);
 
   const messages = response.items.filter((i): i is MessageOutputRunItem => i.type === 'message_output');
   const last = messages[messages.length - 1];
   if (!last) throw new ModelBehaviorError(`Agent "${state.agent.name}": the model returned neither a message nor a tool call.`);
-  state.end('completed', { finalOutput: finalOutput(state.agent, last) });
-  return EMPTY;
+  return completeWith(state, finalOutput(state.agent, last));
+}
+
+/** After tools: a handoff hands over (see `runAgent`); a stopping tool ends the run; otherwise the model goes again. */
+function afterTools<TContext>(state: RunState<TContext>, calls: readonly ToolCallRunItem[]): Observable<StreamEvent<unknown>> {
+  if (state.pendingHandoff) return EMPTY;
+  const stop = stoppingOutput(state, calls);
+  if (stop && state.injections.size === 0) return completeWith(state, stop.error ? stop.rawItem.output : stop.output);
+  return runTurn(state);
+}
+
+/** The tool output that ends the run under the agent's `toolUseBehavior`, if any. */
+function stoppingOutput<TContext>(state: RunState<TContext>, calls: readonly ToolCallRunItem[]): ToolOutputRunItem | undefined {
+  const behavior = state.agent.toolUseBehavior;
+  if (behavior === 'run_llm_again' || calls.length === 0) return undefined;
+  const stopper = behavior === 'stop_on_first_tool' ? calls[0] : calls.find((c) => behavior.stopAtToolNames.includes(c.rawItem.name));
+  if (!stopper) return undefined;
+  return state.items.find((i): i is ToolOutputRunItem => i.type === 'tool_output' && i.rawItem.call_id === stopper.rawItem.call_id);
+}
+
+/** Ends the run with its final output, once the agent's output guardrails let it through. */
+function completeWith<TContext>(state: RunState<TContext>, output: unknown): Observable<StreamEvent<unknown>> {
+  const guardrails = state.agent.outputGuardrails;
+  return concat(
+    guardrails.length > 0 ? runGuardrails(state, 'output', guardrails, output) : EMPTY,
+    defer(() => {
+      state.end('completed', { finalOutput: output });
+      return EMPTY;
+    }),
+  );
 }

@@ -12,18 +12,8 @@ import { runAgent } from './run-agent.js';
 import { createRunTracing } from '../tracing/create-run-tracing.js';
 
 /**
- * Runs an agent. The run is a cold Observable: nothing happens until you
- * subscribe, each subscription is an independent run, and unsubscribing stops
- * everything it started (model stream, tools, timers) at once.
- *
- * Events start with `run.updated` `running` and end with exactly one terminal
- * `run.updated` (`completed`, `cancelled`, or `failed`, after which the
- * Observable errors), unless you unsubscribe first.
- *
- * @example
- * run(agent, 'Weather in Paris?', { cancel$: stop$, inject$: say$ })
- *   .pipe(textDeltas())
- *   .subscribe((text) => process.stdout.write(text));
+ * The run loop behind `run` (see `lib/run.ts`, which adds the default model provider).
+ * Cold: nothing happens until subscribe; unsubscribing stops everything it started.
  */
 export function run<TContext, TOutput>(
   agent: Agent<TContext, TOutput>,
@@ -50,12 +40,14 @@ export function run<TContext, TOutput>(
       }),
     );
     const injections$ = options.inject$?.pipe(tap((input) => state.injections.push(input)), ignoreElements());
+    const approvals$ = options.approvals$?.pipe(tap((decision) => state.approvals.decide(decision)), ignoreElements());
 
     const body$ = concat(
       loadHistory(state),
       runAgent(state),
     ).pipe(
       alongside(injections$),
+      alongside(approvals$),
       takeUntil(cancelNow$),
       catchError((error: unknown) => {
         state.end('failed', { error: error instanceof Error ? error : new Error(String(error)) });

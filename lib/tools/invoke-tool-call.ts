@@ -1,6 +1,10 @@
 import {
   catchError,
+  concat,
+  defer,
+  from,
   map,
+  switchMap,
   merge,
   mergeMap,
   type Observable,
@@ -15,6 +19,7 @@ import { RunCancelledError } from '../errors/agents-error.js';
 import { ToolCallError, type ToolCallErrorKind } from '../errors/tool-call-error.js';
 import type { FunctionCallItem } from '../items/input-item.js';
 import type { ToolOutputRunItem } from '../items/run-item.js';
+import type { ApprovalDesk } from './approval-desk.js';
 import { executeTool } from './execute-tool.js';
 import type { Tool } from './tool.js';
 import { toolOutputText } from './tool-output-text.js';
@@ -22,6 +27,7 @@ import { toolOutputText } from './tool-output-text.js';
 /** What a tool call reports to the run: progress values, then its output item. */
 export type ToolCallUpdate =
   | { readonly type: 'progress'; readonly value: unknown }
+  | { readonly type: 'approval'; readonly arguments: unknown }
   | { readonly type: 'output'; readonly item: ToolOutputRunItem };
 
 /** What a tool call needs from the run. */
@@ -31,6 +37,10 @@ export interface ToolCallEnvironment<TContext> {
   readonly scheduler: SchedulerLike;
   /** Why the run is stopping the call; read only when it does. */
   readonly stopReason: () => string;
+  /** Where approval decisions arrive. */
+  readonly approvals: ApprovalDesk;
+  /** Run options for nested runs started by a call (see `ToolContext.runOptions`). */
+  readonly runOptions?: (callId: string) => object;
 }
 
 /**
@@ -83,12 +93,17 @@ export function invokeToolCall<TContext>(
   }
 
   let timedOut: ToolCallError | undefined;
-  const execution$ = executeTool(
-    tool,
-    parsed.data,
-    { callId: call.call_id, toolName: tool.name, agentName: env.agentName, context: env.context },
-    () => timedOut ?? new RunCancelledError(env.stopReason()),
-  );
+  const context = {
+    callId: call.call_id,
+    toolName: tool.name,
+    agentName: env.agentName,
+    context: env.context,
+    // Read when the call starts (inside its span), not now.
+    get runOptions() {
+      return env.runOptions?.(call.call_id);
+    },
+  };
+  const execution$ = executeTool(tool, parsed.data, context, () => timedOut ?? new RunCancelledError(env.stopReason()));
   const deadline$ =
     tool.timeoutMs === undefined
       ? execution$
@@ -107,12 +122,40 @@ export function invokeToolCall<TContext>(
           ),
         ).pipe(takeWhile((e) => e.type !== 'output', true));
 
-  return deadline$.pipe(
+  const run$ = deadline$.pipe(
     map((e): ToolCallUpdate => (e.type === 'output' ? output(e.value) : e)),
     catchError((error: unknown) => {
       if (error instanceof ToolCallError) return of(output(undefined, error));
       const message = error instanceof Error ? error.message : String(error);
       return failure('execution_failed', `Error: tool "${tool.name}" failed: ${message}`, error);
     }),
+  );
+  if (!tool.needsApproval) return run$;
+
+  // Ask for approval when the tool says so; only this call waits for the answer.
+  const needs = tool.needsApproval;
+  const signal = new AbortController().signal;
+  return defer(() => (typeof needs === 'function' ? from(Promise.resolve(needs(parsed.data, { ...context, signal }))) : of(true))).pipe(
+    switchMap((required) =>
+      !required
+        ? run$
+        : concat(
+            of<ToolCallUpdate>({ type: 'approval', arguments: parsed.data }),
+            env.approvals.decision$(call.call_id).pipe(
+              switchMap((decision) =>
+                decision.approved
+                  ? run$
+                  : failure(
+                      'rejected',
+                      `Error: the call to "${tool.name}" was rejected by the user${decision.message ? `: ${decision.message}` : '.'} Do not retry it unless asked to.`,
+                    ),
+              ),
+            ),
+          ),
+    ),
+    // Only the approval check itself can fail here; the call must not run unapproved.
+    catchError((error: unknown) =>
+      failure('execution_failed', `Error: could not decide whether "${tool.name}" needs approval: ${String(error)}`, error),
+    ),
   );
 }

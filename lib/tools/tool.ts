@@ -15,6 +15,8 @@ export interface ToolContext<TContext = unknown> {
   readonly agentName: string;
   /** The run's `context` option. */
   readonly context: TContext;
+  /** Run options a nested run started by this tool should inherit (tracer, model provider, …). */
+  readonly runOptions?: object;
 }
 
 /**
@@ -38,6 +40,11 @@ export interface ToolOptions<TParams extends z.ZodObject, TOut, TContext = unkno
   /** Called once when a running call is interrupted (cancel, failure elsewhere, timeout). */
   readonly onCancel?: (ctx: ToolContext<TContext>, reason: unknown) => void;
   /**
+   * Whether a human must approve each call first. The run emits `tool.approval_requested`
+   * and the call waits (nothing else does) for `approve()` / `reject()` or `approvals$`.
+   */
+  readonly needsApproval?: boolean | ((args: z.infer<TParams>, ctx: ToolContext<TContext>) => boolean | PromiseLike<boolean>);
+  /**
    * Ask the provider to enforce the schema exactly. Defaults to true when the schema
    * allows it (every property required, no open objects).
    */
@@ -53,6 +60,8 @@ export interface Tool<TContext = unknown> {
   /** The definition the model sees, computed once. */
   readonly definition: ToolDefinition;
   readonly timeoutMs?: number;
+  /** Whether a call needs a human's approval before it runs. */
+  readonly needsApproval?: boolean | ((args: unknown, ctx: ToolContext<TContext>) => boolean | PromiseLike<boolean>);
   /** Runs the tool on arguments already validated against `parameters`. */
   execute(args: unknown, ctx: ToolContext<TContext>): ToolResult<unknown>;
   onCancel?(ctx: ToolContext<TContext>, reason: unknown): void;
@@ -85,6 +94,7 @@ export function tool<TParams extends z.ZodObject, TOut, TContext = unknown>(
       strict: options.strict ?? isStrictSchema(parameters),
     },
     timeoutMs: options.timeoutMs,
+    needsApproval: options.needsApproval as Tool<TContext>['needsApproval'],
     execute: (args, ctx) => options.execute(args as z.infer<TParams>, ctx),
     onCancel: options.onCancel,
   };

@@ -1,4 +1,4 @@
-import { context, type Tracer, trace } from '@opentelemetry/api';
+import { type Context, context, type Tracer, trace } from '@opentelemetry/api';
 import { OtelRunTracing } from './otel-run-tracing.js';
 import { noTracing, type RunTracing } from './run-tracing.js';
 
@@ -11,6 +11,7 @@ export interface TracingSettings {
   readonly tracing?: boolean;
   readonly traceSensitiveData?: boolean;
   readonly conversationId?: string;
+  readonly traceContext?: Context;
 }
 
 /** Tracing for one run. Called at subscribe time, so the active context (the parent) is the caller's. */
@@ -19,7 +20,7 @@ export function createRunTracing(options: TracingSettings, stopReason: () => str
   return new OtelRunTracing({
     tracer: options.tracer ?? trace.getTracer(tracerName),
     sensitive: options.traceSensitiveData ?? false,
-    parent: context.active(),
+    parent: options.traceContext ?? context.active(),
     conversationId: options.conversationId,
     stopReason,
   });

@@ -1,6 +1,7 @@
 import { type Context, type Span, SpanKind, SpanStatusCode, type Tracer, trace } from '@opentelemetry/api';
 import type { MonoTypeOperatorFunction } from 'rxjs';
 import type { AnyAgent } from '../agent/agent.js';
+import type { GuardrailResult } from '../agent/guardrail.js';
 import type { StreamEvent } from '../events/stream-event.js';
 import type { FunctionCallItem } from '../items/input-item.js';
 import type { Model, ModelEvent, ModelRequest } from '../model/model.js';
@@ -31,6 +32,7 @@ export class OtelRunTracing implements RunTracing {
   private runContext: Context;
   private agentContext: Context;
   private agentUsage = { input: 0, output: 0 };
+  private readonly toolContexts = new Map<string, Context>();
 
   constructor(private readonly options: OtelTracingOptions) {
     this.runContext = options.parent;
@@ -166,7 +168,9 @@ export class OtelRunTracing implements RunTracing {
           { kind: SpanKind.INTERNAL, attributes },
           this.agentContext,
         );
-        return { span, context: trace.setSpan(this.agentContext, span) };
+        const context = trace.setSpan(this.agentContext, span);
+        this.toolContexts.set(call.call_id, context);
+        return { span, context };
       },
       this.options.stopReason,
       {
@@ -182,6 +186,33 @@ export class OtelRunTracing implements RunTracing {
         // A call that failed (bad arguments, timeout, exception) already set ERROR.
         complete: (span) => !failed && span.setStatus({ code: SpanStatusCode.OK }),
       },
+    );
+  }
+
+  toolContext(callId: string): Context | undefined {
+    return this.toolContexts.get(callId);
+  }
+
+  handoff<T>(from: string, to: string): MonoTypeOperatorFunction<T> {
+    return traced<T>(
+      () => {
+        const attributes = { 'rxjs_agents.handoff.from_agent': from, 'rxjs_agents.handoff.to_agent': to };
+        const span = this.options.tracer.startSpan(`handoff ${to}`, { kind: SpanKind.INTERNAL, attributes }, this.agentContext);
+        return { span, context: trace.setSpan(this.agentContext, span) };
+      },
+      this.options.stopReason,
+    );
+  }
+
+  guardrail(kind: 'input' | 'output', name: string, agentName: string): MonoTypeOperatorFunction<GuardrailResult> {
+    return traced<GuardrailResult>(
+      () => {
+        const attributes = { 'rxjs_agents.guardrail.name': name, 'rxjs_agents.guardrail.kind': kind, 'gen_ai.agent.name': agentName };
+        const span = this.options.tracer.startSpan(`guardrail ${name}`, { kind: SpanKind.INTERNAL, attributes }, this.agentContext);
+        return { span, context: trace.setSpan(this.agentContext, span) };
+      },
+      this.options.stopReason,
+      { next: (span, result) => span.setAttribute('rxjs_agents.guardrail.triggered', result.output.tripwireTriggered) },
     );
   }
 

@@ -1,5 +1,7 @@
+import type { Context } from '@opentelemetry/api';
 import type { MonoTypeOperatorFunction } from 'rxjs';
 import type { AnyAgent } from '../agent/agent.js';
+import type { GuardrailResult } from '../agent/guardrail.js';
 import type { StreamEvent } from '../events/stream-event.js';
 import type { FunctionCallItem } from '../items/input-item.js';
 import type { Model, ModelEvent, ModelRequest } from '../model/model.js';
@@ -20,6 +22,12 @@ export interface RunTracing {
   model(model: Model, request: ModelRequest): MonoTypeOperatorFunction<ModelEvent>;
   /** One tool call. */
   tool(call: FunctionCallItem, tool: Tool<never> | undefined): MonoTypeOperatorFunction<ToolCallUpdate>;
+  /** A handoff from one agent to another (including its `onHandoff`). */
+  handoff<T>(from: string, to: string): MonoTypeOperatorFunction<T>;
+  /** The context of a tool call's span, for nested runs to parent their spans on. */
+  toolContext(callId: string): Context | undefined;
+  /** One guardrail check. */
+  guardrail(kind: 'input' | 'output', name: string, agentName: string): MonoTypeOperatorFunction<GuardrailResult>;
 }
 
 const identity = <T>(source: T): T => source;
@@ -30,4 +38,7 @@ export const noTracing: RunTracing = {
   agent: () => identity,
   model: () => identity,
   tool: () => identity,
+  handoff: () => identity,
+  guardrail: () => identity,
+  toolContext: () => undefined,
 };

@@ -1,5 +1,5 @@
 import { context as otelContext, type Context, type Span, SpanStatusCode } from '@opentelemetry/api';
-import { type MonoTypeOperatorFunction, Observable } from 'rxjs';
+import { type MonoTypeOperatorFunction, Observable, type Subscription } from 'rxjs';
 
 /** How a traced Observable reports to its span. */
 export interface SpanHooks<T> {
@@ -32,22 +32,30 @@ export function traced<T>(
         settle();
         span.end();
       };
-      const subscription = otelContext.with(context, () =>
+      // An error reaches us before the source tears down its other branches (RxJS
+      // notifies downstream first), so tear the source down ourselves before ending
+      // this span: spans still open below it (a sibling model stream) end first.
+      let subscription: Subscription | undefined;
+      let syncError: { error: unknown } | undefined;
+      const fail = (error: unknown) => {
+        subscription?.unsubscribe();
+        end(() => recordError(span, error));
+        subscriber.error(error);
+      };
+      subscription = otelContext.with(context, () =>
         source.subscribe({
           next: (value) => {
             if (recording) hooks.next?.(span, value);
             subscriber.next(value);
           },
-          error: (error: unknown) => {
-            end(() => recordError(span, error));
-            subscriber.error(error);
-          },
+          error: (error: unknown) => (subscription ? fail(error) : (syncError = { error })),
           complete: () => {
             end(() => (recording && hooks.complete ? hooks.complete(span) : span.setStatus({ code: SpanStatusCode.OK })));
             subscriber.complete();
           },
         }),
       );
+      if (syncError) fail(syncError.error);
       return () => {
         subscription.unsubscribe();
         end(() => markCancelled(span, cancelReason()));

@@ -35,6 +35,10 @@ export function label<T>(e: StreamEvent<T>): string {
       return 'raw';
     case 'turn.interrupted':
       return 'interrupted';
+    case 'guardrail.result':
+      return `guardrail:${e.result.name}:${e.result.output.tripwireTriggered ? 'tripped' : 'passed'}`;
+    case 'tool.approval_requested':
+      return `approval:${e.toolName}`;
   }
 }
 

@@ -3,7 +3,7 @@ import type { Model, ModelEvent, ModelRequest } from '../../model/model.js';
 import { chatRequestBody } from './chat-request.js';
 import { ChatChunkTranslator } from './chat-stream.js';
 import { LazyClient } from './openai-client.js';
-import type { OpenAIModelOptions } from './openai-responses-model.js';
+import type { OpenAIModelOptions } from './openai-model-options.js';
 import { openAIStream } from './openai-stream.js';
 
 /**
@@ -37,6 +37,7 @@ export class OpenAIChatCompletionsModel implements Model {
     return this.client.location().port;
   }
 
+  /** Streams one response: one HTTP request per subscription, aborted on unsubscribe. */
   stream(request: ModelRequest): Observable<ModelEvent> {
     return openAIStream(
       'Chat Completions',

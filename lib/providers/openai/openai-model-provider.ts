@@ -1,6 +1,5 @@
 import OpenAI from 'openai';
-import type { Model } from '../../model/model.js';
-import type { ModelProvider } from '../../run/run-options.js';
+import type { Model, ModelProvider } from '../../model/model.js';
 import { OpenAIChatCompletionsModel } from './openai-chat-completions-model.js';
 import { OpenAIResponsesModel } from './openai-responses-model.js';
 

@@ -1,21 +1,10 @@
 import type { Observable } from 'rxjs';
 import type { Model, ModelEvent, ModelRequest } from '../../model/model.js';
-import { LazyClient, type OpenAIClientSource } from './openai-client.js';
+import { LazyClient } from './openai-client.js';
+import type { OpenAIModelOptions } from './openai-model-options.js';
 import { openAIStream } from './openai-stream.js';
 import { ResponsesEventTranslator } from './responses-events.js';
 import { responsesRequestBody } from './responses-request.js';
-
-/** Options of the OpenAI models ({@link OpenAIResponsesModel}, `OpenAIChatCompletionsModel`). */
-export interface OpenAIModelOptions {
-  /**
-   * The client, or a function making one (called once, on the first stream).
-   * Default: `new OpenAI()`, created on the first stream, so a model can be built
-   * without `OPENAI_API_KEY` set.
-   */
-  readonly client?: OpenAIClientSource;
-  /** The model name sent to the API (`gpt-4.1`, …). */
-  readonly model: string;
-}
 
 /**
  * A model on OpenAI's Responses API (`POST /responses`, streamed). Each `stream`
@@ -47,6 +36,7 @@ export class OpenAIResponsesModel implements Model {
     return this.client.location().port;
   }
 
+  /** Streams one response: one HTTP request per subscription, aborted on unsubscribe. */
   stream(request: ModelRequest): Observable<ModelEvent> {
     return openAIStream(
       'Responses',

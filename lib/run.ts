@@ -1,0 +1,38 @@
+import type { Agent } from './agent/agent.js';
+import type { StreamEvent } from './events/stream-event.js';
+import type { RunInput } from './items/input-item.js';
+import type { ModelProvider } from './model/model.js';
+import { openAIModelProvider } from './providers/openai/openai-model-provider.js';
+import { run as runLoop } from './run/run.js';
+import type { RunOptions } from './run/run-options.js';
+import type { Observable } from 'rxjs';
+
+// The composition root: the run loop knows only the Model interface; model names
+// resolve to OpenAI here, with one client made on first use.
+let defaultProvider: ModelProvider | undefined;
+const resolveByName: ModelProvider = (name) => (defaultProvider ??= openAIModelProvider())(name);
+
+/**
+ * Runs an agent. The run is a cold Observable: nothing happens until you
+ * subscribe, each subscription is an independent run, and unsubscribing stops
+ * everything it started (model stream, tools, timers) at once.
+ *
+ * Events start with `run.updated` `running` and end with exactly one terminal
+ * `run.updated` (`completed`, `cancelled`, or `failed`, after which the
+ * Observable errors), unless you unsubscribe first.
+ *
+ * An agent whose `model` is a string gets an `OpenAIResponsesModel` on the
+ * default client (`OPENAI_API_KEY`, `OPENAI_BASE_URL`), unless `modelProvider` says otherwise.
+ *
+ * @example
+ * run(agent, 'Weather in Paris?', { cancel$: stop$, inject$: say$ })
+ *   .pipe(textDeltas())
+ *   .subscribe((text) => process.stdout.write(text));
+ */
+export function run<TContext, TOutput>(
+  agent: Agent<TContext, TOutput>,
+  input: RunInput,
+  options: RunOptions<TContext> = {},
+): Observable<StreamEvent<TOutput>> {
+  return runLoop(agent, input, options.modelProvider ? options : { ...options, modelProvider: resolveByName });
+}

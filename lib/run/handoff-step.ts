@@ -1,0 +1,88 @@
+import { concat, defer, from, ignoreElements, isObservable, Observable, of } from 'rxjs';
+import type { Handoff } from '../agent/handoff.js';
+import { z } from 'zod';
+import { RunCancelledError } from '../errors/agents-error.js';
+import { ToolCallError } from '../errors/tool-call-error.js';
+import type { StreamEvent } from '../events/stream-event.js';
+import type { RunItem, ToolCallRunItem, ToolOutputRunItem } from '../items/run-item.js';
+import type { RunState } from './run-state.js';
+
+/**
+ * Carries out the first handoff call of a response. Later handoff calls in the
+ * same response are answered as ignored (so history stays paired). Invalid
+ * handoff arguments are answered with the error, and no handoff happens.
+ */
+export function handoffStep<TContext>(
+  state: RunState<TContext>,
+  calls: readonly { call: ToolCallRunItem; handoff: Handoff<TContext> }[],
+): Observable<StreamEvent<unknown>> {
+  return defer(() => {
+    const [first, ...rest] = calls;
+    if (!first) return of<StreamEvent<unknown>>();
+    const from_ = state.agent.name;
+    const to = first.handoff.agent.name;
+    const ignored = rest.map(({ call }) =>
+      output(state, call, `Ignored: only one handoff can happen at a time, and the conversation was handed to ${to}.`),
+    );
+
+    let input: unknown;
+    try {
+      input = parseInput(first.handoff, first.call.rawItem.arguments);
+    } catch (error) {
+      const message = `Error: invalid arguments for "${first.call.rawItem.name}": ${(error as Error).message}`;
+      const failed = output(state, first.call, message, new ToolCallError('invalid_arguments', first.call.rawItem.name, first.call.rawItem.call_id, message));
+      return emit(state, [failed, ...ignored]);
+    }
+
+    const item: RunItem = {
+      type: 'handoff',
+      agentName: from_,
+      targetAgent: to,
+      rawItem: { type: 'function_call_output', call_id: first.call.rawItem.call_id, output: JSON.stringify({ assistant: to }) },
+    };
+    const onHandoff = first.handoff.onHandoff;
+    // onHandoff runs inside the handoff span; its signal fires if the run stops meanwhile.
+    const callback$ = new Observable<never>((subscriber) => {
+      const controller = new AbortController();
+      const context = { context: state.options.context as TContext, fromAgent: from_, toAgent: to, signal: controller.signal };
+      const result = onHandoff?.(context, input);
+      const done$ = result === undefined || result === null ? of(undefined) : isObservable(result) ? result : from(result as PromiseLike<unknown>);
+      const subscription = done$.pipe(ignoreElements()).subscribe(subscriber);
+      return () => {
+        subscription.unsubscribe();
+        controller.abort(new RunCancelledError(state.stopReason));
+      };
+    }).pipe(state.tracing.handoff<never>(from_, to));
+
+    return concat(
+      callback$,
+      defer(() => {
+        state.pendingHandoff = first.handoff;
+        return emit(state, [item, ...ignored]);
+      }),
+    );
+  });
+}
+
+function parseInput<TContext>(handoff: Handoff<TContext>, text: string): unknown {
+  if (!handoff.inputType) return undefined;
+  const parsed = handoff.inputType.safeParse(text.trim() === '' ? {} : JSON.parse(text));
+  if (!parsed.success) throw new Error(z.prettifyError(parsed.error));
+  return parsed.data;
+}
+
+function output<TContext>(state: RunState<TContext>, call: ToolCallRunItem, text: string, error?: ToolCallError): ToolOutputRunItem {
+  return {
+    type: 'tool_output',
+    agentName: state.agent.name,
+    toolName: call.rawItem.name,
+    output: text,
+    error,
+    rawItem: { type: 'function_call_output', call_id: call.rawItem.call_id, output: text },
+  };
+}
+
+function emit<TContext>(state: RunState<TContext>, items: readonly RunItem[]): Observable<StreamEvent<unknown>> {
+  state.items.push(...items);
+  return from(items.map((item): StreamEvent<unknown> => ({ type: 'item.created', item })));
+}

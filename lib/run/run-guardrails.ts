@@ -1,0 +1,71 @@
+import { concat, from, isObservable, map, merge, mergeMap, Observable, type ObservableInput, of, take, throwError } from 'rxjs';
+import type { GuardrailAnswer, GuardrailFunctionOutput, GuardrailResult, InputGuardrail, OutputGuardrail } from '../agent/guardrail.js';
+import { InputGuardrailTripwireTriggered, OutputGuardrailTripwireTriggered } from '../errors/guardrail-tripwire.js';
+import { RunCancelledError } from '../errors/agents-error.js';
+import type { StreamEvent } from '../events/stream-event.js';
+import type { RunState } from './run-state.js';
+
+/**
+ * Runs guardrails concurrently. Each result is reported as it comes; the first
+ * tripwire errors the Observable, which tears down the others (their signals
+ * fire) and whatever runs alongside, such as the first model stream.
+ */
+export function runGuardrails<TContext>(
+  state: RunState<TContext>,
+  kind: 'input' | 'output',
+  guardrails: readonly (InputGuardrail<TContext> | OutputGuardrail<TContext>)[],
+  subject: unknown,
+): Observable<StreamEvent<unknown>> {
+  const agentName = state.agent.name;
+  return merge(
+    ...guardrails.map((guardrail) =>
+      check(state, guardrail, subject).pipe(
+        take(1),
+        map((output): GuardrailResult => ({ kind, name: guardrail.name, agentName, output })),
+        state.tracing.guardrail(kind, guardrail.name, agentName),
+      ),
+    ),
+  ).pipe(
+    mergeMap((result) => {
+      (kind === 'input' ? state.inputGuardrailResults : state.outputGuardrailResults).push(result);
+      const event: StreamEvent<unknown> = { type: 'guardrail.result', result };
+      if (!result.output.tripwireTriggered) return of(event);
+      const error = kind === 'input' ? new InputGuardrailTripwireTriggered(result) : new OutputGuardrailTripwireTriggered(result);
+      state.stopReason = error.message;
+      return concat(of(event), throwError(() => error));
+    }),
+  );
+}
+
+/** One guardrail as a cold Observable whose teardown aborts its signal. */
+function check<TContext>(
+  state: RunState<TContext>,
+  guardrail: InputGuardrail<TContext> | OutputGuardrail<TContext>,
+  subject: unknown,
+): Observable<GuardrailFunctionOutput> {
+  return new Observable<GuardrailFunctionOutput>((subscriber) => {
+    const controller = new AbortController();
+    const ctx = { context: state.options.context as TContext, agentName: state.agent.name, signal: controller.signal };
+    const subscription = answer(() => guardrail.execute(subject as never, ctx)).subscribe(subscriber);
+    return () => {
+      subscription.unsubscribe();
+      controller.abort(new RunCancelledError(state.stopReason));
+    };
+  });
+}
+
+function answer(execute: () => GuardrailAnswer): Observable<GuardrailFunctionOutput> {
+  return new Observable<GuardrailFunctionOutput>((subscriber) => {
+    const value = execute();
+    if (isObservable(value) || isThenable(value) || !('tripwireTriggered' in (value as object))) {
+      return from(value as ObservableInput<GuardrailFunctionOutput>).subscribe(subscriber);
+    }
+    subscriber.next(value as GuardrailFunctionOutput);
+    subscriber.complete();
+    return undefined;
+  });
+}
+
+function isThenable(value: unknown): value is PromiseLike<unknown> {
+  return typeof (value as PromiseLike<unknown> | null)?.then === 'function';
+}
