@@ -1,7 +1,6 @@
 import { Observable } from 'rxjs';
 import { z } from 'zod';
 import type { RunResult } from '../events/run-result.js';
-import type { StreamEvent } from '../events/stream-event.js';
 import { run } from '../run/run.js';
 import type { RunOptions } from '../run/run-options.js';
 import { tool, type Tool } from '../tools/tool.js';
@@ -31,13 +30,14 @@ export function agentAsTool<TContext, TOutput>(agent: Agent<TContext, TOutput>, 
     parameters: z.object({ input: z.string().describe(`The request for the ${agent.name} agent`) }),
     timeoutMs: options.timeoutMs,
     execute: ({ input }, ctx) =>
-      new Observable<StreamEvent<TOutput> | unknown>((subscriber) => {
+      new Observable<unknown>((subscriber) => {
         let result: RunResult<TOutput> | undefined;
         const inherited = (ctx.runOptions ?? {}) as RunOptions<TContext>;
         return run(agent, input, { ...inherited, context: ctx.context, maxTurns: options.maxTurns }).subscribe({
           next: (event) => {
             if (event.type === 'run.updated' && event.result) result = event.result;
-            subscriber.next(event);
+            // Each nested event is progress of this call, reported as it happens.
+            ctx.progress(event);
           },
           error: (error: unknown) => subscriber.error(error),
           complete: () => {

@@ -14,13 +14,16 @@ export type ToolExecution =
 export function executeTool<TContext>(
   tool: Tool<TContext>,
   args: unknown,
-  context: Omit<ToolContext<TContext>, 'signal'>,
+  context: Omit<ToolContext<TContext>, 'signal' | 'progress'>,
   reason: () => unknown,
 ): Observable<ToolExecution> {
   return new Observable<ToolExecution>((subscriber) => {
     const controller = new AbortController();
-    const ctx: ToolContext<TContext> = { ...context, signal: controller.signal };
     let settled = false;
+    const progress = (value: unknown) => {
+      if (!settled && !subscriber.closed) subscriber.next({ type: 'progress', value });
+    };
+    const ctx: ToolContext<TContext> = { ...context, signal: controller.signal, progress };
     let inner: Subscription | undefined;
     const succeed = (value: unknown) => {
       settled = true;

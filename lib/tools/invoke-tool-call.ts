@@ -134,8 +134,9 @@ export function invokeToolCall<TContext>(
 
   // Ask for approval when the tool says so; only this call waits for the answer.
   const needs = tool.needsApproval;
-  const signal = new AbortController().signal;
-  return defer(() => (typeof needs === 'function' ? from(Promise.resolve(needs(parsed.data, { ...context, signal }))) : of(true))).pipe(
+  // The decision is quick and not cancellable: its signal never fires, and it reports no progress.
+  const decisionContext = { ...context, signal: new AbortController().signal, progress: () => undefined };
+  return defer(() => (typeof needs === 'function' ? from(Promise.resolve(needs(parsed.data, decisionContext))) : of(true))).pipe(
     switchMap((required) =>
       !required
         ? run$

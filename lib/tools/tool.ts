@@ -15,6 +15,8 @@ export interface ToolContext<TContext = unknown> {
   readonly agentName: string;
   /** The run's `context` option. */
   readonly context: TContext;
+  /** Reports a progress value now (a `tool.progress` event), whatever the tool returns. */
+  readonly progress: (value: unknown) => void;
   /** Run options a nested run started by this tool should inherit (tracer, model provider, …). */
   readonly runOptions?: object;
 }

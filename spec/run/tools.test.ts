@@ -80,6 +80,29 @@ describe('tools', () => {
     expect(outputs(events)[0]?.rawItem.output).toBe('result');
   });
 
+  it('a Promise tool reports progress at once through ctx.progress', async () => {
+    let release!: () => void;
+    const slow = tool({
+      name: 'slow',
+      description: 'reports progress',
+      parameters: z.object({}),
+      execute: (_args, { progress }) => {
+        progress('halfway');
+        return new Promise<string>((resolve) => (release = () => resolve('finished')));
+      },
+    });
+    const model = new ScriptedModel({ turns: [{ toolCalls: [{ name: 'slow' }] }, { text: 'ok' }] });
+    const events: StreamEvent[] = [];
+    const done = new Promise<void>((resolve) =>
+      run(new Agent({ name: 'A', model, tools: [slow] }), 'go').subscribe({ next: (e) => events.push(e), complete: resolve }),
+    );
+    // Reported before the tool settles.
+    expect(events.find((e) => e.type === 'tool.progress')).toMatchObject({ value: 'halfway', toolName: 'slow' });
+    release();
+    await done;
+    expect(outputs(events)[0]?.output).toBe('finished');
+  });
+
   it('gives execute validated arguments, the call id, the agent and the run context', async () => {
     const seen: unknown[] = [];
     const probe = tool({
