@@ -22,11 +22,18 @@ export function printEvent(event: StreamEvent<unknown>): void {
       const item = event.item;
       if (item.type === 'tool_call') line(`  → ${item.rawItem.name}(${item.rawItem.arguments})`);
       if (item.type === 'tool_output') line(`  ← ${item.toolName}: ${item.rawItem.output}`);
+      if (item.type === 'handoff') line(`  ⇢ handoff from ${item.agentName} to ${item.targetAgent}`);
       if (item.type === 'injected_input') line(`  + injected: ${JSON.stringify('content' in item.rawItem ? item.rawItem.content : item.rawItem)}`);
       break;
     }
     case 'tool.progress':
       line(`    … ${event.toolName}: ${String(event.value)}`);
+      break;
+    case 'guardrail.result':
+      line(`  ◆ ${event.result.kind} guardrail ${event.result.name}: ${event.result.output.tripwireTriggered ? 'TRIPPED' : 'passed'}`);
+      break;
+    case 'tool.approval_requested':
+      line(`  ? ${event.toolName}(${JSON.stringify(event.arguments)}) waits for approval`);
       break;
     case 'turn.interrupted':
       line(`  ✂ interrupted, discarded: "${event.partialText}"`);

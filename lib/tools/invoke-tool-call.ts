@@ -148,7 +148,7 @@ export function invokeToolCall<TContext>(
                   ? run$
                   : failure(
                       'rejected',
-                      `Error: the call to "${tool.name}" was rejected by the user${decision.message ? `: ${decision.message}` : '.'} Do not retry it unless asked to.`,
+                      `Error: the call to "${tool.name}" was rejected by the user${decision.message ? `: ${decision.message}.` : '.'} Do not retry it unless asked to.`,
                     ),
               ),
             ),
