@@ -1,9 +1,8 @@
 import type { Observable } from 'rxjs';
-import type { Model, ModelEvent, ModelRequest } from '../../model/model.js';
+import type { ModelEvent, ModelRequest } from '../../model/model.js';
 import { chatRequestBody } from './chat-request.js';
 import { ChatChunkTranslator } from './chat-stream.js';
-import { LazyClient } from './openai-client.js';
-import type { OpenAIModelOptions } from './openai-model-options.js';
+import { OpenAIModel } from './openai-model.js';
 import { openAIStream } from './openai-stream.js';
 
 /**
@@ -16,27 +15,7 @@ import { openAIStream } from './openai-stream.js';
  * const client = new OpenAI({ baseURL: 'http://localhost:11434/v1', apiKey: 'ollama' });
  * const model = new OpenAIChatCompletionsModel({ client, model: 'llama3.2' });
  */
-export class OpenAIChatCompletionsModel implements Model {
-  /** Always `openai`. */
-  readonly provider = 'openai';
-  readonly modelName: string;
-  private readonly client: LazyClient;
-
-  constructor(options: OpenAIModelOptions) {
-    this.modelName = options.model;
-    this.client = new LazyClient(options.client);
-  }
-
-  /** Host of the client's base URL. */
-  get serverAddress(): string | undefined {
-    return this.client.location().address;
-  }
-
-  /** Port of the client's base URL (443 or 80 when it names none). */
-  get serverPort(): number | undefined {
-    return this.client.location().port;
-  }
-
+export class OpenAIChatCompletionsModel extends OpenAIModel {
   /** Streams one response: one HTTP request per subscription, aborted on unsubscribe. */
   stream(request: ModelRequest): Observable<ModelEvent> {
     return openAIStream(

@@ -1,7 +1,6 @@
 import type { Observable } from 'rxjs';
-import type { Model, ModelEvent, ModelRequest } from '../../model/model.js';
-import { LazyClient } from './openai-client.js';
-import type { OpenAIModelOptions } from './openai-model-options.js';
+import type { ModelEvent, ModelRequest } from '../../model/model.js';
+import { OpenAIModel } from './openai-model.js';
 import { openAIStream } from './openai-stream.js';
 import { ResponsesEventTranslator } from './responses-events.js';
 import { responsesRequestBody } from './responses-request.js';
@@ -15,27 +14,7 @@ import { responsesRequestBody } from './responses-request.js';
  * @example
  * const agent = new Agent({ name: 'Assistant', model: new OpenAIResponsesModel({ model: 'gpt-4.1' }) });
  */
-export class OpenAIResponsesModel implements Model {
-  /** Always `openai`. */
-  readonly provider = 'openai';
-  readonly modelName: string;
-  private readonly client: LazyClient;
-
-  constructor(options: OpenAIModelOptions) {
-    this.modelName = options.model;
-    this.client = new LazyClient(options.client);
-  }
-
-  /** Host of the client's base URL. */
-  get serverAddress(): string | undefined {
-    return this.client.location().address;
-  }
-
-  /** Port of the client's base URL (443 or 80 when it names none). */
-  get serverPort(): number | undefined {
-    return this.client.location().port;
-  }
-
+export class OpenAIResponsesModel extends OpenAIModel {
   /** Streams one response: one HTTP request per subscription, aborted on unsubscribe. */
   stream(request: ModelRequest): Observable<ModelEvent> {
     return openAIStream(
