@@ -1,5 +1,5 @@
 // rxjs-agents, through its public API: run(agent, input, { cancel$, inject$, injectMode }),
-// events consumed by subscribe. Loaded from the TypeScript source (node --import tsx).
+// events consumed by subscribe. Loaded from the TypeScript source (node --import ../ts-loader.mjs).
 //
 // The model gets the same `openai` client class as the raw baseline (the benchmark's
 // own `openai` dependency), so the ratio to raw measures the library, not a client version.
@@ -35,16 +35,17 @@ const wait = tool({
     }),
 });
 
+/** Agents per base URL and kind: `plain` (no tools, for text streams), `tools` (lookup), `wait` (a tool that awaits its signal). */
 const agents = new Map<string, Agent<BenchContext>>();
-function agent(baseURL: string, waiting = false): Agent<BenchContext> {
-  const key = `${waiting ? 'wait:' : ''}${baseURL}`;
+function agent(baseURL: string, kind: 'plain' | 'tools' | 'wait'): Agent<BenchContext> {
+  const key = `${kind}:${baseURL}`;
   let a = agents.get(key);
   if (!a) {
     const client = new OpenAI({ baseURL, apiKey: 'bench', maxRetries: 0 });
     a = new Agent<BenchContext>({
       name: 'bench',
       model: new OpenAIResponsesModel({ client: client as never, model: 'bench' }),
-      tools: [waiting ? wait : lookup],
+      tools: kind === 'plain' ? [] : [kind === 'wait' ? wait : lookup],
     });
     agents.set(key, a);
   }
@@ -66,7 +67,7 @@ export function streamText({ baseURL }: { baseURL: string }): Promise<{ deltas: 
   return new Promise((resolve, reject) => {
     let deltas = 0;
     let text: unknown;
-    run(agent(baseURL), 'Say something long.').subscribe({
+    run(agent(baseURL, 'plain'), 'Say something long.').subscribe({
       next(event) {
         if (event.type === 'text.delta') deltas++;
         else if (event.type === 'run.updated' && event.result) text = event.result.finalOutput;
@@ -80,7 +81,7 @@ export function streamText({ baseURL }: { baseURL: string }): Promise<{ deltas: 
 export function startSlow({ baseURL, via, onDelta }: { baseURL: string; via: string; onDelta?: () => void }) {
   const cancel$ = new Subject<string>();
   const { promise: done, resolve, reject } = settle();
-  const subscription: Subscription = run(agent(baseURL), 'Say something slowly.', via === 'cancel$' ? { cancel$ } : {}).subscribe({
+  const subscription: Subscription = run(agent(baseURL, 'plain'), 'Say something slowly.', via === 'cancel$' ? { cancel$ } : {}).subscribe({
     next(event) {
       if (event.type === 'text.delta') onDelta?.();
     },
@@ -101,7 +102,7 @@ export function toolLoop({ baseURL, maxTurns }: { baseURL: string; maxTurns: num
   return new Promise((resolve, reject) => {
     let toolCalls = 0;
     let text: unknown;
-    run(agent(baseURL), 'Look things up.', { maxTurns }).subscribe({
+    run(agent(baseURL, 'tools'), 'Look things up.', { maxTurns }).subscribe({
       next(event) {
         if (event.type === 'item.created' && event.item.type === 'tool_output') toolCalls++;
         else if (event.type === 'run.updated' && event.result) text = event.result.finalOutput;
@@ -116,7 +117,7 @@ export function startToolWait({ baseURL, via, onToolStart }: { baseURL: string; 
   const cancel$ = new Subject<string>();
   const { promise: done, resolve, reject } = settle();
   const options = { maxTurns: 3, context: { onToolStart }, ...(via === 'cancel$' ? { cancel$ } : {}) };
-  const subscription = run(agent(baseURL, true), 'Look things up.', options).subscribe({ error: reject, complete: resolve });
+  const subscription = run(agent(baseURL, 'wait'), 'Look things up.', options).subscribe({ error: reject, complete: resolve });
   const cancel =
     via === 'cancel$'
       ? () => cancel$.next('bench')
@@ -137,7 +138,7 @@ export function cancelCycle({ origin, kind, i }: { origin: string; kind: string;
   const { promise, resolve, reject } = settle();
   const cancel$ = new Subject<string>();
   const inject$ = new Subject<string>();
-  const byUnsubscribe = i % 2 === 0;
+  const byUnsubscribe = kind === 'unsubscribe' || (kind !== 'cancel$' && i % 2 === 0);
   let subscription: Subscription | undefined;
   let stopped = false;
   const stop = () => {
@@ -166,13 +167,13 @@ export function cancelCycle({ origin, kind, i }: { origin: string; kind: string;
   };
   if (kind === 'tool') {
     const onToolStart = () => queueMicrotask(stop);
-    subscription = run(agent(`${origin}/toolwait/v1`, true), 'Look things up.', { maxTurns: 3, context: { onToolStart }, cancel$ }).subscribe({
+    subscription = run(agent(`${origin}/toolwait/v1`, 'wait'), 'Look things up.', { maxTurns: 3, context: { onToolStart }, cancel$ }).subscribe({
       error: reject,
       complete: resolve,
     });
   } else {
     const options = kind === 'interrupt' ? { cancel$, inject$, injectMode: 'interrupt' as const } : { cancel$ };
-    subscription = run(agent(`${origin}/slow/10/-/v1`), 'Say something slowly.', options).subscribe({ next, error: reject, complete: resolve });
+    subscription = run(agent(`${origin}/slow/10/-/v1`, 'plain'), 'Say something slowly.', options).subscribe({ next, error: reject, complete: resolve });
   }
   if (stopped && byUnsubscribe) subscription.unsubscribe();
   return promise;

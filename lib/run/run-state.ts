@@ -38,8 +38,12 @@ export class RunState<TContext> {
   stopAfterTurn: string | undefined;
   /** Why tools are being stopped, for their signal and `onCancel`. */
   stopReason = defaultStopReason;
-  /** Where tool approval decisions arrive. */
-  readonly approvals = new ApprovalDesk();
+  private approvalDesk: ApprovalDesk | undefined;
+
+  /** Where tool approval decisions arrive (made on first use: most runs never need one). */
+  get approvals(): ApprovalDesk {
+    return (this.approvalDesk ??= new ApprovalDesk());
+  }
   readonly inputGuardrailResults: GuardrailResult[] = [];
   readonly outputGuardrailResults: GuardrailResult[] = [];
   /** Set by a handoff call: the agent to take over when the current agent's turn ends. */

@@ -1,4 +1,5 @@
 import { concat, defer, EMPTY, from, merge, type Observable, of, switchMap, takeUntil, tap } from 'rxjs';
+import type { Instructions } from '../agent/agent.js';
 import type { Handoff } from '../agent/handoff.js';
 import { MaxTurnsExceededError, ModelBehaviorError } from '../errors/agents-error.js';
 import type { StreamEvent } from '../events/stream-event.js';
@@ -26,7 +27,11 @@ export function runTurn<TContext>(state: RunState<TContext>): Observable<StreamE
     if (state.turn >= state.maxTurns) throw new MaxTurnsExceededError(state.maxTurns);
     state.turn++;
     const response = new ModelResponse();
-    const model$ = instructionsFor(state).pipe(switchMap((instructions) => modelCall(state, instructions, response)));
+    const { instructions } = state.agent;
+    const model$ =
+      typeof instructions === 'function'
+        ? dynamicInstructions(state, instructions).pipe(switchMap((text) => modelCall(state, text, response)))
+        : modelCall(state, instructions, response);
     return concat(withInputGuardrails(state, model$), defer(() => afterResponse(state, response)));
   });
 }
@@ -50,9 +55,10 @@ function withInputGuardrails<TContext>(
   );
 }
 
-function instructionsFor<TContext>(state: RunState<TContext>): Observable<string | undefined> {
-  const { instructions } = state.agent;
-  if (typeof instructions !== 'function') return of(instructions);
+function dynamicInstructions<TContext>(
+  state: RunState<TContext>,
+  instructions: Exclude<Instructions<TContext>, string>,
+): Observable<string> {
   return defer(() => {
     const text = instructions({ context: state.options.context as TContext, turn: state.turn }, state.agent);
     return typeof text === 'string' ? of(text) : from(text);
@@ -78,7 +84,7 @@ function modelCall<TContext>(
     const model = resolveModel(state.agent, state.options);
     const request = modelRequest(state, instructions);
     const stream$ = streamModelResponse(model.stream(request).pipe(state.tracing.model(model, request)), state, response);
-    if (state.options.injectMode !== 'interrupt') return concat(from(injected), stream$);
+    if (state.options.injectMode !== 'interrupt') return injected.length > 0 ? concat(from(injected), stream$) : stream$;
 
     let interrupted = false;
     return concat(

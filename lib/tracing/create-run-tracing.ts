@@ -1,4 +1,4 @@
-import { type Context, context, type Tracer, trace } from '@opentelemetry/api';
+import { type Context, context, ProxyTracerProvider, type Tracer, trace } from '@opentelemetry/api';
 import { OtelRunTracing } from './otel-run-tracing.js';
 import { noTracing, type RunTracing } from './run-tracing.js';
 
@@ -17,6 +17,8 @@ export interface TracingSettings {
 /** Tracing for one run. Called at subscribe time, so the active context (the parent) is the caller's. */
 export function createRunTracing(options: TracingSettings, stopReason: () => string): RunTracing {
   if (options.tracing === false) return noTracing;
+  // No tracer given and no provider registered: spans would be no-ops, so skip them entirely.
+  if (!options.tracer && !providerRegistered()) return noTracing;
   return new OtelRunTracing({
     tracer: options.tracer ?? trace.getTracer(tracerName),
     sensitive: options.traceSensitiveData ?? false,
@@ -24,4 +26,13 @@ export function createRunTracing(options: TracingSettings, stopReason: () => str
     conversationId: options.conversationId,
     stopReason,
   });
+}
+
+// The delegate a ProxyTracerProvider has before any provider is registered (the no-op one).
+const unregistered = new ProxyTracerProvider().getDelegate();
+
+/** Whether the application registered a tracer provider (another copy of the API counts as registered). */
+function providerRegistered(): boolean {
+  const provider = trace.getTracerProvider();
+  return !(provider instanceof ProxyTracerProvider) || provider.getDelegate() !== unregistered;
 }

@@ -69,9 +69,10 @@ export class OtelRunTracing implements RunTracing {
     );
   }
 
-  agent(agent: AnyAgent, model: Model | undefined): MonoTypeOperatorFunction<StreamEvent<unknown>> {
+  agent(agent: AnyAgent, agentModel: () => Model | undefined): MonoTypeOperatorFunction<StreamEvent<unknown>> {
     return traced(
       () => {
+        const model = agentModel();
         this.agentUsage = { input: 0, output: 0 };
         const attributes = this.conversation({
           'gen_ai.operation.name': 'invoke_agent',

@@ -17,7 +17,7 @@ export interface RunTracing {
   /** The whole run. */
   run(agent: AnyAgent): MonoTypeOperatorFunction<StreamEvent<unknown>>;
   /** A stretch of the run one agent is in charge of. */
-  agent(agent: AnyAgent, model: Model | undefined): MonoTypeOperatorFunction<StreamEvent<unknown>>;
+  agent(agent: AnyAgent, model: () => Model | undefined): MonoTypeOperatorFunction<StreamEvent<unknown>>;
   /** One model call. */
   model(model: Model, request: ModelRequest): MonoTypeOperatorFunction<ModelEvent>;
   /** One tool call. */

@@ -37,8 +37,12 @@ export class LazyClient {
     } catch {
       baseURL = environmentBaseURL() ?? defaultBaseURL;
     }
-    return parseLocation(baseURL);
+    // Parsed once per base URL: this is read for every traced model call.
+    if (this.parsed?.baseURL !== baseURL) this.parsed = { baseURL, location: parseLocation(baseURL) };
+    return this.parsed.location;
   }
+
+  private parsed: { readonly baseURL: string; readonly location: ServerLocation } | undefined;
 }
 
 /** Host and port of a base URL; the port defaults by scheme (443 for https, 80 for http). */
