@@ -341,7 +341,7 @@ function report(data, env, failures) {
       'so the code is what tsc would emit. tsx is not used: it compiles with `keepNames`, which wraps every function the library creates in ' +
       '`__name(fn, …)`; that cost about 6 KB of heap per run and a visible share of the throughput, none of which the published build has.',
   );
-  line('- rxjs-agents runs with its defaults: tracing is on, with no OpenTelemetry tracer provider registered (spans are non-recording).');
+  line('- rxjs-agents runs with its defaults: tracing is on, and since no OpenTelemetry tracer provider is registered the library creates no span (it checks at subscribe).');
   line('- Text and slow-stream runs use agents without tools (the raw client sends none); the tool loop and tool abort use one function tool.');
   line('- A cancel is made 200 ms after the start of the run and never before its first text delta arrived.');
   line(

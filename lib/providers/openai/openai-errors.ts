@@ -15,16 +15,16 @@ export type RequestPhase = 'request' | 'stream';
  */
 export function toModelError(error: unknown, api: OpenAIApiName, phase: RequestPhase): ModelError {
   if (error instanceof ModelError) return error;
-  if (error instanceof APIUserAbortError) {
+  if (error instanceof APIUserAbortError || is(error, 'APIUserAbortError')) {
     return new ModelError(`The OpenAI ${api} request was aborted.`, { cause: error });
   }
-  if (error instanceof APIConnectionTimeoutError) {
+  if (error instanceof APIConnectionTimeoutError || is(error, 'APIConnectionTimeoutError')) {
     return new ModelError(`The OpenAI ${api} request timed out.`, { cause: error });
   }
-  if (error instanceof APIConnectionError) {
+  if (error instanceof APIConnectionError || is(error, 'APIConnectionError')) {
     return new ModelError(`Could not reach the OpenAI ${api} API: ${describe(error.cause) ?? error.message}`, { cause: error });
   }
-  if (error instanceof APIError) {
+  if (error instanceof APIError || isAPIErrorLike(error)) {
     const message = serverMessage(error);
     const code = typeof error.code === 'string' ? error.code : undefined;
     if (error.status !== undefined) {
@@ -62,4 +62,14 @@ function describe(error: unknown): string | undefined {
   const [first, ...rest] = messages;
   if (first === undefined) return error.name;
   return rest.length ? `${first} (${rest.join(': ')})` : first;
+}
+
+// A client the user brings may come from another major version of `openai`, whose
+// error classes are not ours: recognize them by name and shape as well.
+function is(error: unknown, className: string): error is Error {
+  return error instanceof Error && error.constructor.name === className;
+}
+
+function isAPIErrorLike(error: unknown): error is APIError {
+  return error instanceof Error && 'status' in error && 'headers' in error && 'error' in error;
 }
