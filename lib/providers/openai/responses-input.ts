@@ -1,6 +1,7 @@
 import type { ResponseInputItem, ResponseInputMessageContentList, ResponseOutputText } from 'openai/resources/responses/responses';
 import type { AssistantMessageItem, InputItem, InputMessageItem } from '../../items/input-item.js';
 import { messageRefusal, messageText } from '../../items/message-text.js';
+import { copyFunctionCall } from './responses-output-item.js';
 
 /**
  * History items as Responses API input. Items already are in the Responses shape;
@@ -18,14 +19,7 @@ export function toResponsesInput(items: readonly InputItem[], options: { readonl
   for (const item of items) {
     switch (item.type) {
       case 'function_call':
-        input.push({
-          type: 'function_call',
-          call_id: item.call_id,
-          name: item.name,
-          arguments: item.arguments,
-          ...(item.id !== undefined ? { id: item.id } : {}),
-          ...(item.status !== undefined ? { status: item.status } : {}),
-        });
+        input.push(copyFunctionCall(item));
         break;
       case 'function_call_output':
         input.push({ type: 'function_call_output', call_id: item.call_id, output: item.output });

@@ -22,14 +22,7 @@ export function toOutputItem(item: ResponseOutputItem): OutputItem | undefined {
         ),
       };
     case 'function_call':
-      return {
-        type: 'function_call',
-        call_id: item.call_id,
-        name: item.name,
-        arguments: item.arguments,
-        ...(item.id !== undefined ? { id: item.id } : {}),
-        ...(item.status !== undefined ? { status: item.status } : {}),
-      };
+      return copyFunctionCall(item);
     case 'reasoning':
       return {
         type: 'reasoning',
@@ -40,4 +33,22 @@ export function toOutputItem(item: ResponseOutputItem): OutputItem | undefined {
     default:
       return undefined;
   }
+}
+
+/** A function call copied field by field: it has the same shape in our history and on the wire. */
+export function copyFunctionCall(item: {
+  readonly call_id: string;
+  readonly name: string;
+  readonly arguments: string;
+  readonly id?: string | undefined;
+  readonly status?: 'in_progress' | 'completed' | 'incomplete' | undefined;
+}) {
+  return {
+    type: 'function_call' as const,
+    call_id: item.call_id,
+    name: item.name,
+    arguments: item.arguments,
+    ...(item.id !== undefined ? { id: item.id } : {}),
+    ...(item.status !== undefined ? { status: item.status } : {}),
+  };
 }
