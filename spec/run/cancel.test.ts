@@ -135,4 +135,36 @@ describe('graceful cancel', () => {
     expect(statuses(events)).toEqual(['running', 'completed']);
     expect(cancel$.observed).toBe(false);
   });
+
+  it.each(['completed', 'failed', 'cancelled'] as const)('removes its abort listener from the caller signal when the run ends %s', async (end) => {
+    const controller = new AbortController();
+    const listeners = new Set<unknown>();
+    const add = controller.signal.addEventListener.bind(controller.signal);
+    const remove = controller.signal.removeEventListener.bind(controller.signal);
+    controller.signal.addEventListener = ((type: string, listener: unknown, ...rest: unknown[]) => {
+      listeners.add(listener);
+      return (add as (...a: unknown[]) => void)(type, listener, ...rest);
+    }) as typeof add;
+    controller.signal.removeEventListener = ((type: string, listener: unknown, ...rest: unknown[]) => {
+      listeners.delete(listener);
+      return (remove as (...a: unknown[]) => void)(type, listener, ...rest);
+    }) as typeof remove;
+    const cancel$ = new Subject<string>();
+    const turns = end === 'failed' ? [{ fail: 'boom' }] : end === 'cancelled' ? [{ text: 'x', hang: true }] : [{ text: 'done' }];
+    const done = collect(run(new Agent({ name: 'A', model: new ScriptedModel({ turns }) }), 'hi', { signal: controller.signal, cancel$ }));
+    expect(listeners.size).toBe(end === 'cancelled' ? 1 : 0);
+    cancel$.next('stop');
+    expect(statuses((await done).events).at(-1)).toBe(end);
+    expect(listeners.size).toBe(0);
+  });
+
+  it('a cancelled run keeps the usage of the model calls it made', async () => {
+    const probe = new ToolProbe();
+    const cancel$ = new Subject<string>();
+    const model = new ScriptedModel({ turns: [{ toolCalls: [{ name: 'wait' }], usage: { inputTokens: 12, outputTokens: 5 } }] });
+    const result$ = firstValueFrom(run(new Agent({ name: 'A', model, tools: [waitingTool(probe)] }), 'go', { cancel$ }).pipe(toResult()));
+    await until(() => probe.started.length === 1);
+    cancel$.next('stop');
+    expect((await result$).usage).toMatchObject({ requests: 1, inputTokens: 12, outputTokens: 5 });
+  });
 });
