@@ -83,11 +83,16 @@ export class Agent<TContext = unknown, TOutput = string> {
     this.toolUseBehavior = options.toolUseBehavior ?? 'run_llm_again';
   }
 
-  /** The agent's handoffs, each as a {@link Handoff} (agents given directly get the defaults). */
+  /**
+   * The agent's handoffs, each as a {@link Handoff} (agents given directly get the
+   * defaults). Read every turn: a fixed list is normalized once, a lazy one each time.
+   */
   get handoffs(): readonly Handoff<TContext>[] {
-    const list = typeof this.handoffList === 'function' ? this.handoffList() : (this.handoffList ?? []);
-    return list.map((target) => ('type' in target && target.type === 'handoff' ? target : handoff<TContext>(target as Agent<TContext, unknown>)));
+    if (typeof this.handoffList === 'function') return normalizeHandoffs(this.handoffList());
+    return (this.fixedHandoffs ??= normalizeHandoffs(this.handoffList ?? []));
   }
+
+  private fixedHandoffs: readonly Handoff<TContext>[] | undefined;
 
   /**
    * This agent as a tool another agent can call: each call is a nested run whose
@@ -105,6 +110,10 @@ export class Agent<TContext = unknown, TOutput = string> {
     const current = { ...(this as unknown as AgentOptions<TContext, TOut>), handoffs: this.handoffList as AgentOptions<TContext, TOut>['handoffs'] };
     return new Agent<TContext, TOut>({ ...current, ...changes });
   }
+}
+
+function normalizeHandoffs<TContext>(targets: readonly HandoffTarget<TContext>[]): readonly Handoff<TContext>[] {
+  return targets.map((target) => ('type' in target && target.type === 'handoff' ? target : handoff<TContext>(target as Agent<TContext, unknown>)));
 }
 
 /** An agent of any context and output type, as events and results refer to it. */

@@ -1,4 +1,4 @@
-import type { ObservableInput } from 'rxjs';
+import type { Observable } from 'rxjs';
 import type { InputItem } from '../items/input-item.js';
 
 /** What a guardrail function returns. */
@@ -20,7 +20,7 @@ export interface GuardrailContext<TContext = unknown> {
 }
 
 /** A guardrail's answer: a value, a Promise or an Observable (its first value counts). */
-export type GuardrailAnswer = GuardrailFunctionOutput | ObservableInput<GuardrailFunctionOutput>;
+export type GuardrailAnswer = GuardrailFunctionOutput | PromiseLike<GuardrailFunctionOutput> | Observable<GuardrailFunctionOutput>;
 
 /** A check of the run's input, run with the first agent's first model call. */
 export interface InputGuardrail<TContext = unknown> {

@@ -1,4 +1,4 @@
-import type { ObservableInput } from 'rxjs';
+import type { Observable } from 'rxjs';
 import { z } from 'zod';
 import type { InputItem } from '../items/input-item.js';
 import type { ToolDefinition } from '../model/model.js';
@@ -25,7 +25,7 @@ export interface HandoffOptions<TContext = unknown, TInput = unknown> {
   readonly inputType?: z.ZodObject;
   readonly inputFilter?: HandoffInputFilter;
   /** Called when the handoff happens, with the validated arguments; the run waits for it. */
-  readonly onHandoff?: (ctx: HandoffContext<TContext>, input: TInput | undefined) => void | PromiseLike<void> | ObservableInput<unknown>;
+  readonly onHandoff?: (ctx: HandoffContext<TContext>, input: TInput | undefined) => void | PromiseLike<void> | Observable<unknown>;
 }
 
 /** A handoff: the model may transfer the conversation to `agent` by calling `definition.name`. */

@@ -1,10 +1,11 @@
-import { concat, defer, from, ignoreElements, isObservable, Observable, of } from 'rxjs';
+import { concat, defer, from, ignoreElements, type Observable, of } from 'rxjs';
 import type { Handoff } from '../agent/handoff.js';
 import { z } from 'zod';
 import { RunCancelledError } from '../errors/agents-error.js';
 import { ToolCallError } from '../errors/tool-call-error.js';
 import type { StreamEvent } from '../events/stream-event.js';
 import type { RunItem, ToolCallRunItem, ToolOutputRunItem } from '../items/run-item.js';
+import { type Answer, callWithSignal } from '../util/call-with-signal.js';
 import type { RunState } from './run-state.js';
 
 /**
@@ -42,17 +43,10 @@ export function handoffStep<TContext>(
     };
     const onHandoff = first.handoff.onHandoff;
     // onHandoff runs inside the handoff span; its signal fires if the run stops meanwhile.
-    const callback$ = new Observable<never>((subscriber) => {
-      const controller = new AbortController();
-      const context = { context: state.options.context as TContext, fromAgent: from_, toAgent: to, signal: controller.signal };
-      const result = onHandoff?.(context, input);
-      const done$ = result === undefined || result === null ? of(undefined) : isObservable(result) ? result : from(result as PromiseLike<unknown>);
-      const subscription = done$.pipe(ignoreElements()).subscribe(subscriber);
-      return () => {
-        subscription.unsubscribe();
-        controller.abort(new RunCancelledError(state.stopReason));
-      };
-    }).pipe(state.tracing.handoff<never>(from_, to));
+    const callback$ = callWithSignal(
+      (signal): Answer<unknown> => onHandoff?.({ context: state.options.context as TContext, fromAgent: from_, toAgent: to, signal }, input),
+      () => new RunCancelledError(state.stopReason),
+    ).pipe(ignoreElements(), state.tracing.handoff<never>(from_, to));
 
     return concat(
       callback$,

@@ -1,8 +1,9 @@
-import { concat, from, isObservable, map, merge, mergeMap, Observable, type ObservableInput, of, take, throwError } from 'rxjs';
-import type { GuardrailAnswer, GuardrailFunctionOutput, GuardrailResult, InputGuardrail, OutputGuardrail } from '../agent/guardrail.js';
+import { concat, map, merge, mergeMap, type Observable, of, take, throwError } from 'rxjs';
+import type { GuardrailFunctionOutput, GuardrailResult, InputGuardrail, OutputGuardrail } from '../agent/guardrail.js';
 import { InputGuardrailTripwireTriggered, OutputGuardrailTripwireTriggered } from '../errors/guardrail-tripwire.js';
 import { RunCancelledError } from '../errors/agents-error.js';
 import type { StreamEvent } from '../events/stream-event.js';
+import { callWithSignal } from '../util/call-with-signal.js';
 import type { RunState } from './run-state.js';
 
 /**
@@ -37,35 +38,15 @@ export function runGuardrails<TContext>(
   );
 }
 
-/** One guardrail as a cold Observable whose teardown aborts its signal. */
+/** One guardrail as a cold Observable whose signal fires if the run stops before it answers. */
 function check<TContext>(
   state: RunState<TContext>,
   guardrail: InputGuardrail<TContext> | OutputGuardrail<TContext>,
   subject: unknown,
 ): Observable<GuardrailFunctionOutput> {
-  return new Observable<GuardrailFunctionOutput>((subscriber) => {
-    const controller = new AbortController();
-    const ctx = { context: state.options.context as TContext, agentName: state.agent.name, signal: controller.signal };
-    const subscription = answer(() => guardrail.execute(subject as never, ctx)).subscribe(subscriber);
-    return () => {
-      subscription.unsubscribe();
-      controller.abort(new RunCancelledError(state.stopReason));
-    };
-  });
-}
-
-function answer(execute: () => GuardrailAnswer): Observable<GuardrailFunctionOutput> {
-  return new Observable<GuardrailFunctionOutput>((subscriber) => {
-    const value = execute();
-    if (isObservable(value) || isThenable(value) || !('tripwireTriggered' in (value as object))) {
-      return from(value as ObservableInput<GuardrailFunctionOutput>).subscribe(subscriber);
-    }
-    subscriber.next(value as GuardrailFunctionOutput);
-    subscriber.complete();
-    return undefined;
-  });
-}
-
-function isThenable(value: unknown): value is PromiseLike<unknown> {
-  return typeof (value as PromiseLike<unknown> | null)?.then === 'function';
+  const agentName = state.agent.name;
+  return callWithSignal(
+    (signal) => guardrail.execute(subject as never, { context: state.options.context as TContext, agentName, signal }),
+    () => new RunCancelledError(state.stopReason),
+  );
 }

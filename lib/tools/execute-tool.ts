@@ -1,4 +1,5 @@
-import { isObservable, Observable, type Subscription } from 'rxjs';
+import { Observable } from 'rxjs';
+import { callWithSignal } from '../util/call-with-signal.js';
 import type { Tool, ToolContext } from './tool.js';
 
 /** What a running tool reports: progress values, then exactly one output. */
@@ -18,60 +19,30 @@ export function executeTool<TContext>(
   reason: () => unknown,
 ): Observable<ToolExecution> {
   return new Observable<ToolExecution>((subscriber) => {
-    const controller = new AbortController();
-    let settled = false;
+    let done = false;
     const progress = (value: unknown) => {
-      if (!settled && !subscriber.closed) subscriber.next({ type: 'progress', value });
+      if (!done && !subscriber.closed) subscriber.next({ type: 'progress', value });
     };
-    const ctx: ToolContext<TContext> = { ...context, signal: controller.signal, progress };
-    let inner: Subscription | undefined;
-    const succeed = (value: unknown) => {
-      settled = true;
-      subscriber.next({ type: 'output', value });
-      subscriber.complete();
-    };
-    const fail = (error: unknown) => {
-      settled = true;
-      subscriber.error(error);
-    };
-
-    try {
-      const result = tool.execute(args, ctx);
-      if (isObservable(result)) {
-        // Every value but the last is progress, so each is held back until the next one arrives.
-        let last: unknown;
-        let hasLast = false;
-        inner = result.subscribe({
-          next: (value) => {
-            if (hasLast) subscriber.next({ type: 'progress', value: last });
-            last = value;
-            hasLast = true;
-          },
-          error: fail,
-          complete: () => succeed(hasLast ? last : undefined),
-        });
-      } else if (isPromiseLike(result)) {
-        result.then(
-          (value) => !subscriber.closed && succeed(value),
-          (error: unknown) => !subscriber.closed && fail(error),
-        );
-      } else {
-        succeed(result);
-      }
-    } catch (error) {
-      fail(error);
-    }
-
-    return () => {
-      inner?.unsubscribe();
-      if (settled) return;
-      const why = reason();
-      controller.abort(why);
-      tool.onCancel?.(ctx, why);
-    };
+    let ctx!: ToolContext<TContext>;
+    // Every value but the last is progress, so each is held back until the next one arrives.
+    let last: unknown;
+    let hasLast = false;
+    return callWithSignal(
+      (signal) => tool.execute(args, (ctx = { ...context, signal, progress })),
+      reason,
+      (why) => tool.onCancel?.(ctx, why),
+    ).subscribe({
+      next: (value) => {
+        if (hasLast) subscriber.next({ type: 'progress', value: last });
+        last = value;
+        hasLast = true;
+      },
+      error: (error: unknown) => subscriber.error(error),
+      complete: () => {
+        done = true;
+        subscriber.next({ type: 'output', value: hasLast ? last : undefined });
+        subscriber.complete();
+      },
+    });
   });
-}
-
-function isPromiseLike(value: unknown): value is PromiseLike<unknown> {
-  return typeof (value as PromiseLike<unknown> | null)?.then === 'function';
 }

@@ -1,8 +1,6 @@
 import {
   catchError,
   concat,
-  defer,
-  from,
   map,
   switchMap,
   merge,
@@ -20,6 +18,7 @@ import { ToolCallError, type ToolCallErrorKind } from '../errors/tool-call-error
 import type { FunctionCallItem } from '../items/input-item.js';
 import type { ToolOutputRunItem } from '../items/run-item.js';
 import type { ApprovalDesk } from './approval-desk.js';
+import { callWithSignal } from '../util/call-with-signal.js';
 import { executeTool } from './execute-tool.js';
 import type { Tool } from './tool.js';
 import { toolOutputText } from './tool-output-text.js';
@@ -134,9 +133,11 @@ export function invokeToolCall<TContext>(
 
   // Ask for approval when the tool says so; only this call waits for the answer.
   const needs = tool.needsApproval;
-  // The decision is quick and not cancellable: its signal never fires, and it reports no progress.
-  const decisionContext = { ...context, signal: new AbortController().signal, progress: () => undefined };
-  return defer(() => (typeof needs === 'function' ? from(Promise.resolve(needs(parsed.data, decisionContext))) : of(true))).pipe(
+  const decision$ =
+    typeof needs === 'function'
+      ? callWithSignal((signal) => needs(parsed.data, { ...context, signal, progress: () => undefined }), () => new RunCancelledError(env.stopReason()))
+      : of(true);
+  return decision$.pipe(
     switchMap((required) =>
       !required
         ? run$

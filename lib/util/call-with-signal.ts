@@ -1,0 +1,64 @@
+import { isObservable, Observable, type Subscription } from 'rxjs';
+
+/** What user code may answer with: a value, a Promise of one, or an Observable of values. */
+export type Answer<T> = T | PromiseLike<T> | Observable<T>;
+
+/**
+ * Calls user code that takes an `AbortSignal` (a tool, a guardrail, `onHandoff`,
+ * `needsApproval`) as a cold Observable of its answer's values. Unsubscribing
+ * before the answer settles aborts the signal with `reason()` and calls
+ * `onInterrupt`; a Promise's late answer is dropped. Nothing here waits.
+ */
+export function callWithSignal<T>(
+  call: (signal: AbortSignal) => Answer<T>,
+  reason: () => unknown,
+  onInterrupt?: (reason: unknown) => void,
+): Observable<T> {
+  return new Observable<T>((subscriber) => {
+    const controller = new AbortController();
+    let settled = false;
+    let inner: Subscription | undefined;
+    const fail = (error: unknown) => {
+      settled = true;
+      subscriber.error(error);
+    };
+    const succeed = (value: T) => {
+      settled = true;
+      subscriber.next(value);
+      subscriber.complete();
+    };
+    try {
+      const answer = call(controller.signal);
+      if (isObservable(answer)) {
+        inner = answer.subscribe({
+          next: (value) => subscriber.next(value),
+          error: fail,
+          complete: () => {
+            settled = true;
+            subscriber.complete();
+          },
+        });
+      } else if (isPromiseLike(answer)) {
+        answer.then(
+          (value) => !subscriber.closed && succeed(value),
+          (error: unknown) => !subscriber.closed && fail(error),
+        );
+      } else {
+        succeed(answer);
+      }
+    } catch (error) {
+      fail(error);
+    }
+    return () => {
+      inner?.unsubscribe();
+      if (settled) return;
+      const why = reason();
+      controller.abort(why);
+      onInterrupt?.(why);
+    };
+  });
+}
+
+function isPromiseLike<T>(value: Answer<T>): value is PromiseLike<T> {
+  return typeof (value as PromiseLike<T> | null)?.then === 'function';
+}
