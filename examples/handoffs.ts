@@ -44,4 +44,4 @@ const triage = new Agent({
 });
 
 const result = await lastValueFrom(run(triage, 'Was invoice INV-1042 paid?').pipe(tap(printEvent)));
-if (result.type === 'run.updated') console.log(`\nlast agent: ${result.result?.lastAgent.name}`);
+if (result.type === 'run.updated') console.log(`\nlast agent: ${result.result?.lastAgent}`);

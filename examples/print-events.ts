@@ -11,7 +11,7 @@ export function printEvent(event: StreamEvent<unknown>): void {
       line(`● run ${event.status}${event.reason ? ` (${event.reason})` : ''}${event.error ? `: ${event.error.message}` : ''}`);
       break;
     case 'agent.updated':
-      line(`● agent ${event.agent.name}`);
+      line(`● agent ${event.agent}`);
       break;
     case 'text.delta':
       if (atLineStart) process.stdout.write('  ');

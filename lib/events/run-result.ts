@@ -1,4 +1,3 @@
-import type { AnyAgent } from '../agent/agent.js';
 import type { GuardrailResult } from '../agent/guardrail.js';
 import type { InputItem } from '../items/input-item.js';
 import type { RunItem } from '../items/run-item.js';
@@ -17,8 +16,8 @@ export interface RunResult<TOutput = string> {
   /** Injected input that never reached the model (the run ended first). It is kept in the session too. */
   readonly unconsumedInput: readonly InputItem[];
   readonly usage: Usage;
-  /** The agent in charge when the run ended. */
-  readonly lastAgent: AnyAgent;
+  /** The name of the agent in charge when the run ended. */
+  readonly lastAgent: string;
   /** Outcomes of the input guardrails that finished. */
   readonly inputGuardrailResults: readonly GuardrailResult[];
   /** Outcomes of the output guardrails that finished. */

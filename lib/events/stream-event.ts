@@ -1,4 +1,3 @@
-import type { AnyAgent } from '../agent/agent.js';
 import type { GuardrailResult } from '../agent/guardrail.js';
 import type { RunItem } from '../items/run-item.js';
 import type { RunResult } from './run-result.js';
@@ -19,7 +18,8 @@ export interface RunUpdatedEvent<TOutput = string> {
 /** A new agent is in charge (the first one, or after a handoff). */
 export interface AgentUpdatedEvent {
   readonly type: 'agent.updated';
-  readonly agent: AnyAgent;
+  /** The name of the agent now in charge (events are plain JSON: names, not objects). */
+  readonly agent: string;
 }
 
 /** A piece of the model's visible answer, as it streams. */

@@ -10,7 +10,7 @@ export function runAgent<TContext>(state: RunState<TContext>): Observable<Stream
   return defer(() => {
     const agent = state.agent;
     return concat(
-      of<StreamEvent<unknown>>({ type: 'agent.updated', agent: agent as never }),
+      of<StreamEvent<unknown>>({ type: 'agent.updated', agent: agent.name }),
       runTurn(state).pipe(state.tracing.agent(agent as never, () => modelOrNothing(state))),
       // A handoff ended this agent's stretch (and its span): the next agent takes over.
       defer(() => (state.takeHandoff() ? runAgent(state) : EMPTY)),

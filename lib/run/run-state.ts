@@ -1,4 +1,4 @@
-import type { AnyAgent, Agent } from '../agent/agent.js';
+import type { Agent } from '../agent/agent.js';
 import type { RunResult } from '../events/run-result.js';
 import type { TerminalRunStatus } from '../events/run-status.js';
 import type { FunctionCallItem, InputItem } from '../items/input-item.js';
@@ -145,7 +145,7 @@ export class RunState<TContext> {
       history: [...this.past, ...this.newHistory()],
       unconsumedInput: [...this.injections.peek()],
       usage: this.usage,
-      lastAgent: this.agent as unknown as AnyAgent,
+      lastAgent: this.agent.name,
       inputGuardrailResults: [...this.inputGuardrailResults],
       outputGuardrailResults: [...this.outputGuardrailResults],
       reason: this.reason,

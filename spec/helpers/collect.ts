@@ -24,7 +24,7 @@ export function label<T>(e: StreamEvent<T>): string {
     case 'run.updated':
       return `run:${e.status}`;
     case 'agent.updated':
-      return `agent:${e.agent.name}`;
+      return `agent:${e.agent}`;
     case 'text.delta':
       return `text:${e.delta}`;
     case 'item.created':
