@@ -40,6 +40,7 @@ export type {
   ToolApprovalRequestedEvent,
   ItemCreatedEvent,
   ModelRawEvent,
+  ReasoningDeltaEvent,
   RunUpdatedEvent,
   StreamEvent,
   TextDeltaEvent,
@@ -72,4 +73,5 @@ export type { RunOptions } from './run/run-options.js';
 export { MemorySession } from './session/memory-session.js';
 export type { Session } from './session/session.js';
 export type { ToolApprovalDecision } from './tools/approval-desk.js';
+export type { HostedTool } from './tools/hosted-tool.js';
 export { tool, type Tool, type ToolContext, type ToolOptions, type ToolResult } from './tools/tool.js';

@@ -1,6 +1,7 @@
 import type { z } from 'zod';
 import type { Model } from '../model/model.js';
 import type { ModelSettings } from '../model/model-settings.js';
+import type { HostedTool } from '../tools/hosted-tool.js';
 import type { Tool } from '../tools/tool.js';
 import type { InputGuardrail, OutputGuardrail } from './guardrail.js';
 import { agentAsTool, type AgentToolOptions } from './agent-as-tool.js';
@@ -34,6 +35,12 @@ export interface AgentOptions<TContext = unknown, TOutput = string> {
   /** The model; a plain string names an OpenAI model reached with the default client. */
   readonly model?: Model | string;
   readonly tools?: readonly Tool<TContext>[];
+  /**
+   * Tools the model's provider runs itself (web search, file search, code
+   * interpreter, image generation, remote MCP), made with the provider's helpers
+   * (`webSearchTool()`…). Their calls and results arrive as `provider_item` items.
+   */
+  readonly hostedTools?: readonly HostedTool[];
   readonly modelSettings?: ModelSettings;
   /** A zod schema the final answer must follow (structured output); `finalOutput` is then parsed and typed. */
   readonly outputType?: z.ZodType<TOutput>;
@@ -61,6 +68,7 @@ export class Agent<TContext = unknown, TOutput = string> {
   readonly instructions: Instructions<TContext> | undefined;
   readonly model: Model | string | undefined;
   readonly tools: readonly Tool<TContext>[];
+  readonly hostedTools: readonly HostedTool[];
   readonly modelSettings: ModelSettings;
   readonly outputType: z.ZodType<TOutput> | undefined;
   readonly handoffDescription: string | undefined;
@@ -74,6 +82,7 @@ export class Agent<TContext = unknown, TOutput = string> {
     this.instructions = options.instructions;
     this.model = options.model;
     this.tools = options.tools ?? [];
+    this.hostedTools = options.hostedTools ?? [];
     this.modelSettings = options.modelSettings ?? {};
     this.outputType = options.outputType;
     this.handoffList = options.handoffs;

@@ -30,6 +30,14 @@ export interface TextDeltaEvent {
   readonly agent: string;
 }
 
+/** A piece of the model's reasoning (its summary or its reasoning text), as it streams. */
+export interface ReasoningDeltaEvent {
+  readonly type: 'reasoning.delta';
+  readonly delta: string;
+  /** Name of the agent reasoning. */
+  readonly agent: string;
+}
+
 /** An item is complete: a message, a tool call, a tool output, injected input… */
 export interface ItemCreatedEvent {
   readonly type: 'item.created';
@@ -89,6 +97,7 @@ export type StreamEvent<TOutput = string> =
   | RunUpdatedEvent<TOutput>
   | AgentUpdatedEvent
   | TextDeltaEvent
+  | ReasoningDeltaEvent
   | ItemCreatedEvent
   | ToolProgressEvent
   | ModelRawEvent

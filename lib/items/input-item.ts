@@ -64,12 +64,43 @@ export interface FunctionCallOutputItem {
   readonly output: string;
 }
 
-/** A reasoning item produced by a reasoning model. */
+/** A part of a reasoning item's full reasoning text (as opposed to its summary). */
+export interface ReasoningTextPart {
+  readonly type: 'reasoning_text';
+  readonly text: string;
+}
+
+/**
+ * A reasoning item produced by a reasoning model: its summary and, where the
+ * server sends it, its reasoning text. Chat Completions servers send reasoning
+ * in a message field (`reasoning_content` or `reasoning`), named in `wireField`
+ * so it can be sent back in the form that server requires.
+ */
 export interface ReasoningItem {
   readonly type: 'reasoning';
-  readonly id: string;
+  /** The server's id for the item (Responses API); Chat Completions reasoning has none. */
+  readonly id?: string;
   readonly summary: readonly { readonly type: 'summary_text'; readonly text: string }[];
+  readonly content?: readonly ReasoningTextPart[];
   readonly encrypted_content?: string | null;
+  /** The Chat Completions message field the reasoning came in. */
+  readonly wireField?: 'reasoning_content' | 'reasoning';
+}
+
+/**
+ * An item of a kind this library does not model (a hosted tool call, a
+ * compaction, an unknown content part…), kept verbatim so it can be sent back
+ * exactly as the server produced it. Only requests to the API named in `api`
+ * carry it.
+ */
+export interface ProviderItem {
+  readonly type: 'provider_item';
+  /** The API that produced the item: `openai.responses` or `openai.chat`. */
+  readonly api: string;
+  /** The item's own type, as the server named it (`web_search_call`, `compaction`, `thinking`…). */
+  readonly itemType: string;
+  /** The item exactly as the server sent it (plain JSON). */
+  readonly item: Readonly<Record<string, unknown>>;
 }
 
 /** Any item of conversation history. */
@@ -78,10 +109,11 @@ export type InputItem =
   | AssistantMessageItem
   | FunctionCallItem
   | FunctionCallOutputItem
-  | ReasoningItem;
+  | ReasoningItem
+  | ProviderItem;
 
 /** An item the model can produce in one response. */
-export type OutputItem = AssistantMessageItem | FunctionCallItem | ReasoningItem;
+export type OutputItem = AssistantMessageItem | FunctionCallItem | ReasoningItem | ProviderItem;
 
 /** What `run` and `inject$` accept as input: plain text, one item, or a list of items. */
 export type RunInput = string | InputItem | readonly InputItem[];

@@ -4,6 +4,7 @@ import type {
   FunctionCallItem,
   FunctionCallOutputItem,
   InputItem,
+  ProviderItem,
   ReasoningItem,
 } from './input-item.js';
 
@@ -51,6 +52,17 @@ export interface ReasoningRunItem {
   readonly rawItem: ReasoningItem;
 }
 
+/**
+ * An item the library does not model (a hosted tool's call and result, a
+ * compaction…), kept in history verbatim. `itemType` is the server's name for it.
+ */
+export interface ProviderRunItem {
+  readonly type: 'provider_item';
+  readonly agentName: string;
+  readonly itemType: string;
+  readonly rawItem: ProviderItem;
+}
+
 /** The conversation moved to another agent. `rawItem` is the output of the transfer call. */
 export interface HandoffRunItem {
   readonly type: 'handoff';
@@ -68,4 +80,5 @@ export type RunItem =
   | ToolCallRunItem
   | ToolOutputRunItem
   | InjectedInputRunItem
-  | ReasoningRunItem;
+  | ReasoningRunItem
+  | ProviderRunItem;

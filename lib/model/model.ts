@@ -1,5 +1,6 @@
 import type { Observable } from 'rxjs';
 import type { InputItem, OutputItem } from '../items/input-item.js';
+import type { HostedTool } from '../tools/hosted-tool.js';
 import type { ModelSettings } from './model-settings.js';
 import type { Usage } from './usage.js';
 
@@ -27,6 +28,8 @@ export interface ModelRequest {
   readonly instructions?: string;
   readonly input: readonly InputItem[];
   readonly tools: readonly ToolDefinition[];
+  /** Tools the provider runs itself (web search, code interpreter…), declared as the provider expects them. */
+  readonly hostedTools?: readonly HostedTool[];
   readonly settings: ModelSettings;
   readonly outputSchema?: OutputSchema;
 }
@@ -40,7 +43,9 @@ export type ModelEvent =
   | { readonly type: 'response.started'; readonly responseId?: string; readonly model?: string }
   /** A piece of the visible answer. */
   | { readonly type: 'text.delta'; readonly delta: string }
-  /** One output item is complete (a message, a function call, a reasoning item). */
+  /** A piece of the model's reasoning (summary or reasoning text). */
+  | { readonly type: 'reasoning.delta'; readonly delta: string }
+  /** One output item is complete (a message, a function call, a reasoning item, a provider item). */
   | { readonly type: 'item.done'; readonly item: OutputItem }
   /** The response is complete; it is the last event of a successful stream. */
   | {

@@ -11,6 +11,7 @@ export function modelRequest<TContext>(state: RunState<TContext>, instructions: 
     instructions,
     input: state.modelInput(),
     tools: [...agent.tools.map((t) => t.definition), ...agent.handoffs.map((h) => h.definition)],
+    ...(agent.hostedTools.length > 0 ? { hostedTools: agent.hostedTools } : {}),
     settings: agent.modelSettings,
     outputSchema: outputSchema(agent),
   };

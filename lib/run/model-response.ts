@@ -40,6 +40,9 @@ export function streamModelResponse<TContext>(
             response.text += event.delta;
             subscriber.next({ type: 'text.delta', delta: event.delta, agent });
             return;
+          case 'reasoning.delta':
+            subscriber.next({ type: 'reasoning.delta', delta: event.delta, agent });
+            return;
           case 'raw':
             subscriber.next({ type: 'model.event', event: event.event });
             return;
@@ -73,6 +76,8 @@ function toRunItem(item: OutputItem, agentName: string): RunItem {
       return { type: 'tool_call', agentName, rawItem: item };
     case 'reasoning':
       return { type: 'reasoning', agentName, rawItem: item };
+    case 'provider_item':
+      return { type: 'provider_item', agentName, itemType: item.itemType, rawItem: item };
     default: {
       const refusal = messageRefusal(item);
       return { type: 'message_output', agentName, rawItem: item, text: messageText(item), ...(refusal ? { refusal } : {}) };

@@ -27,6 +27,8 @@ export function label<T>(e: StreamEvent<T>): string {
       return `agent:${e.agent}`;
     case 'text.delta':
       return `text:${e.delta}`;
+    case 'reasoning.delta':
+      return `reasoning:${e.delta}`;
     case 'item.created':
       return `item:${e.item.type}`;
     case 'tool.progress':

@@ -23,6 +23,7 @@ export function toChatMessages(instructions: string | undefined, items: readonly
   for (const item of items) {
     switch (item.type) {
       case 'reasoning':
+      case 'provider_item':
         break;
       case 'function_call': {
         if (!assistant) {

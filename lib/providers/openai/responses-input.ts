@@ -24,8 +24,11 @@ export function toResponsesInput(items: readonly InputItem[], options: { readonl
       case 'function_call_output':
         input.push({ type: 'function_call_output', call_id: item.call_id, output: item.output });
         break;
+      case 'provider_item':
+        if (item.api === 'openai.responses') input.push({ ...item.item } as unknown as ResponseInputItem);
+        break;
       case 'reasoning':
-        if (!options.store && !item.encrypted_content) break;
+        if (item.id === undefined || (!options.store && !item.encrypted_content)) break;
         input.push({
           type: 'reasoning',
           id: item.id,
