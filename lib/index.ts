@@ -74,4 +74,4 @@ export { MemorySession } from './session/memory-session.js';
 export type { Session } from './session/session.js';
 export type { ToolApprovalDecision } from './tools/approval-desk.js';
 export type { HostedTool } from './tools/hosted-tool.js';
-export { tool, type Tool, type ToolContext, type ToolOptions, type ToolResult } from './tools/tool.js';
+export { tool, type Tool, type ToolArguments, type ToolContext, type ToolOptions, type ToolResult, type ToolSource } from './tools/tool.js';

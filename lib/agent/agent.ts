@@ -2,7 +2,7 @@ import type { z } from 'zod';
 import type { Model } from '../model/model.js';
 import type { ModelSettings } from '../model/model-settings.js';
 import type { HostedTool } from '../tools/hosted-tool.js';
-import type { Tool } from '../tools/tool.js';
+import type { Tool, ToolSource } from '../tools/tool.js';
 import type { InputGuardrail, OutputGuardrail } from './guardrail.js';
 import { agentAsTool, type AgentToolOptions } from './agent-as-tool.js';
 import { handoff, type Handoff } from './handoff.js';
@@ -34,7 +34,8 @@ export interface AgentOptions<TContext = unknown, TOutput = string> {
   readonly instructions?: Instructions<TContext>;
   /** The model; a plain string names an OpenAI model reached with the default client. */
   readonly model?: Model | string;
-  readonly tools?: readonly Tool<TContext>[];
+  /** Tools, and live tool lists (an MCP server's tools) the run subscribes to while this agent is in charge. */
+  readonly tools?: readonly (Tool<TContext> | ToolSource<TContext>)[];
   /**
    * Tools the model's provider runs itself (web search, file search, code
    * interpreter, image generation, remote MCP), made with the provider's helpers
@@ -67,7 +68,7 @@ export class Agent<TContext = unknown, TOutput = string> {
   readonly name: string;
   readonly instructions: Instructions<TContext> | undefined;
   readonly model: Model | string | undefined;
-  readonly tools: readonly Tool<TContext>[];
+  readonly tools: readonly (Tool<TContext> | ToolSource<TContext>)[];
   readonly hostedTools: readonly HostedTool[];
   readonly modelSettings: ModelSettings;
   readonly outputType: z.ZodType<TOutput> | undefined;

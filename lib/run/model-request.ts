@@ -10,7 +10,7 @@ export function modelRequest<TContext>(state: RunState<TContext>, instructions: 
   return {
     instructions,
     input: state.modelInput(),
-    tools: [...agent.tools.map((t) => t.definition), ...agent.handoffs.map((h) => h.definition)],
+    tools: [...state.tools.map((t) => t.definition), ...agent.handoffs.map((h) => h.definition)],
     ...(agent.hostedTools.length > 0 ? { hostedTools: agent.hostedTools } : {}),
     settings: agent.modelSettings,
     outputSchema: outputSchema(agent),

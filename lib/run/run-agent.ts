@@ -1,6 +1,7 @@
 import { concat, defer, EMPTY, type Observable, of } from 'rxjs';
 import type { StreamEvent } from '../events/stream-event.js';
 import type { Model } from '../model/model.js';
+import { withAgentTools } from './agent-tools.js';
 import { resolveModel } from './resolve-model.js';
 import type { RunState } from './run-state.js';
 import { runTurn } from './run-turn.js';
@@ -11,7 +12,7 @@ export function runAgent<TContext>(state: RunState<TContext>): Observable<Stream
     const agent = state.agent;
     return concat(
       of<StreamEvent<unknown>>({ type: 'agent.updated', agent: agent.name }),
-      runTurn(state).pipe(state.tracing.agent(agent as never, () => modelOrNothing(state))),
+      withAgentTools(state, runTurn(state)).pipe(state.tracing.agent(agent as never, () => modelOrNothing(state))),
       // A handoff ended this agent's stretch (and its span): the next agent takes over.
       defer(() => (state.takeHandoff() ? runAgent(state) : EMPTY)),
     );

@@ -8,6 +8,7 @@ import { cancelledOutput } from '../session/pair-tool-calls.js';
 import type { GuardrailResult } from '../agent/guardrail.js';
 import type { Handoff } from '../agent/handoff.js';
 import { ApprovalDesk } from '../tools/approval-desk.js';
+import type { Tool } from '../tools/tool.js';
 import { noTracing, type RunTracing } from '../tracing/run-tracing.js';
 import { InjectQueue } from './inject-queue.js';
 import type { RunOptions } from './run-options.js';
@@ -21,6 +22,8 @@ export const defaultStopReason = 'the run was unsubscribed';
  */
 export class RunState<TContext> {
   agent: Agent<TContext, unknown>;
+  /** The tools of the agent in charge, as its tool sources last listed them (see `withAgentTools`). */
+  tools: readonly Tool<TContext>[] = [];
   /** History read from the session at start. */
   past: readonly InputItem[] = [];
   /** Every item the run emitted, in order. */

@@ -36,8 +36,8 @@ export function runTools<TContext>(
 
   return merge(
     ...calls.map((call) =>
-      invokeToolCall(call.rawItem, agent.tools, env).pipe(
-        state.tracing.tool(call.rawItem, agent.tools.find((t) => t.name === call.rawItem.name) as never),
+      invokeToolCall(call.rawItem, state.tools, env).pipe(
+        state.tracing.tool(call.rawItem, state.tools.find((t) => t.name === call.rawItem.name) as never),
         mergeMap((update): StreamEvent<unknown>[] => {
           const { call_id: callId, name: toolName } = call.rawItem;
           if (update.type === 'progress') return [{ type: 'tool.progress', callId, toolName, value: update.value }];

@@ -12,7 +12,6 @@ import {
   throwError,
   timer,
 } from 'rxjs';
-import { z } from 'zod';
 import { RunCancelledError } from '../errors/agents-error.js';
 import { ToolCallError, type ToolCallErrorKind } from '../errors/tool-call-error.js';
 import type { FunctionCallItem } from '../items/input-item.js';
@@ -82,12 +81,12 @@ export function invokeToolCall<TContext>(
       cause,
     );
   }
-  const parsed = tool.parameters.safeParse(json);
+  const parsed = tool.parse(json);
   if (!parsed.success) {
     return failure(
       'invalid_arguments',
-      `Error: invalid arguments for "${call.name}":\n${z.prettifyError(parsed.error)}\nCall the tool again with arguments that match its schema.`,
-      parsed.error,
+      `Error: invalid arguments for "${call.name}":\n${parsed.error}\nCall the tool again with arguments that match its schema.`,
+      parsed.cause,
     );
   }
 

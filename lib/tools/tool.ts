@@ -53,21 +53,37 @@ export interface ToolOptions<TParams extends z.ZodObject, TOut, TContext = unkno
   readonly strict?: boolean;
 }
 
-/** A function tool, made by {@link tool}. */
+/** A call's arguments after validation: the value `execute` receives, or what was wrong, for the model. */
+export type ToolArguments =
+  | { readonly success: true; readonly data: unknown }
+  | { readonly success: false; readonly error: string; readonly cause?: unknown };
+
+/**
+ * A function tool, made by {@link tool} (zod parameters) or from another schema
+ * language (an MCP server's JSON Schema): the run only needs its definition and `parse`.
+ */
 export interface Tool<TContext = unknown> {
   readonly type: 'function';
   readonly name: string;
   readonly description: string;
-  readonly parameters: z.ZodObject;
   /** The definition the model sees, computed once. */
   readonly definition: ToolDefinition;
+  /** Validates the model's arguments (already parsed from JSON) before `execute` runs. */
+  parse(args: unknown): ToolArguments;
   readonly timeoutMs?: number;
   /** Whether a call needs a human's approval before it runs. */
   readonly needsApproval?: boolean | ((args: unknown, ctx: ToolContext<TContext>) => boolean | PromiseLike<boolean>);
-  /** Runs the tool on arguments already validated against `parameters`. */
+  /** Runs the tool on the arguments `parse` returned. */
   execute(args: unknown, ctx: ToolContext<TContext>): ToolResult<unknown>;
   onCancel?(ctx: ToolContext<TContext>, reason: unknown): void;
 }
+
+/**
+ * A list of tools that may change while it is used (an MCP server's tools). A run
+ * subscribes to it while the agent holding it is in charge, waits for the first
+ * list, and uses the latest one at each turn; unsubscribing releases what it holds.
+ */
+export type ToolSource<TContext = unknown> = Observable<readonly Tool<TContext>[]>;
 
 /**
  * Defines a function tool.
@@ -88,12 +104,15 @@ export function tool<TParams extends z.ZodObject, TOut, TContext = unknown>(
     type: 'function',
     name: options.name,
     description: options.description,
-    parameters: options.parameters,
     definition: {
       name: options.name,
       description: options.description,
       parameters,
       strict: options.strict ?? isStrictSchema(parameters),
+    },
+    parse: (args) => {
+      const parsed = options.parameters.safeParse(args);
+      return parsed.success ? { success: true, data: parsed.data } : { success: false, error: z.prettifyError(parsed.error), cause: parsed.error };
     },
     timeoutMs: options.timeoutMs,
     needsApproval: options.needsApproval as Tool<TContext>['needsApproval'],
