@@ -29,6 +29,16 @@ export {
   type HandoffInputFilter,
   type HandoffOptions,
 } from './agent/handoff.js';
+export type {
+  ConversationClaim,
+  ConversationLock,
+  ConversationRequest,
+  OnBusy,
+  OwnerClaim,
+  SteeredClaim,
+} from './conversation/conversation-lock.js';
+export { localConversationLock } from './conversation/local-conversation-lock.js';
+export { ConversationBusyError } from './errors/conversation-busy-error.js';
 export { InputGuardrailTripwireTriggered, OutputGuardrailTripwireTriggered } from './errors/guardrail-tripwire.js';
 export { AgentsError, MaxTurnsExceededError, ModelBehaviorError, ModelError, RunCancelledError, UserError } from './errors/agents-error.js';
 export { ToolCallError, type ToolCallErrorKind } from './errors/tool-call-error.js';

@@ -5,7 +5,9 @@ import type { ModelProvider } from './model/model.js';
 import { openAIModelProvider } from './providers/openai/openai-model-provider.js';
 import { run as runLoop } from './run/run.js';
 import type { RunOptions } from './run/run-options.js';
-import type { Observable } from 'rxjs';
+import { defer, type Observable } from 'rxjs';
+import { mergeControl, withConversation } from './conversation/with-conversation.js';
+import { toInputItems } from './items/to-input-items.js';
 
 // The composition root: the run loop knows only the Model interface; model names
 // resolve to OpenAI here, with one client made on first use.
@@ -34,5 +36,17 @@ export function run<TContext, TOutput>(
   input: RunInput,
   options: RunOptions<TContext> = {},
 ): Observable<StreamEvent<TOutput>> {
-  return runLoop(agent, input, options.modelProvider ? options : { ...options, modelProvider: resolveByName });
+  const resolved = options.modelProvider ? options : { ...options, modelProvider: resolveByName };
+  const session = options.session;
+  if (!session) return runLoop(agent, input, resolved);
+  // One run at a time per conversation: the run starts once it holds it (or steers into the one that does).
+  return defer(() =>
+    withConversation(session, options.onBusy ?? 'queue', toInputItems(input), (controls) =>
+      runLoop(agent, input, {
+        ...resolved,
+        inject$: mergeControl(options.inject$, controls.inject$),
+        cancel$: mergeControl(options.cancel$, controls.cancel$),
+      }),
+    ),
+  );
 }

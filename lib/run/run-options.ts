@@ -2,6 +2,7 @@ import type { Context, Tracer } from '@opentelemetry/api';
 import type { Observable, SchedulerLike } from 'rxjs';
 import type { RunInput } from '../items/input-item.js';
 import type { Model, ModelProvider } from '../model/model.js';
+import type { OnBusy } from '../conversation/conversation-lock.js';
 import type { Session } from '../session/session.js';
 import type { ToolApprovalDecision } from '../tools/approval-desk.js';
 import type { CancelRequest } from './cancel-request.js';
@@ -33,6 +34,13 @@ export interface RunOptions<TContext = unknown> {
   readonly context?: TContext;
   /** History to read at start and append to at the end. */
   readonly session?: Session;
+  /**
+   * What this run does when the session's conversation already has a run in flight
+   * (in this process, or in another one sharing the store): `queue` (default) waits
+   * for it to end, `reject` fails with `ConversationBusyError`, `interrupt` cancels it
+   * gracefully then starts, `steer` injects this input into it and follows its events.
+   */
+  readonly onBusy?: OnBusy;
   /** Scheduler for tool timeouts (virtual time in tests). Default: `asyncScheduler`. */
   readonly scheduler?: SchedulerLike;
   /** OpenTelemetry tracer for the run's spans. Default: the global tracer provider's (a no-op unless one is registered). */

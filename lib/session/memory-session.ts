@@ -13,7 +13,8 @@ export class MemorySession implements Session {
   }
 
   getItems(): Promise<readonly InputItem[]> {
-    return Promise.resolve(this.items);
+    // A copy: a caller that changes what it read must not change the history.
+    return Promise.resolve([...this.items]);
   }
 
   addItems(items: readonly InputItem[]): Promise<void> {

@@ -1,3 +1,4 @@
+import type { ConversationLock } from '../conversation/conversation-lock.js';
 import type { InputItem } from '../items/input-item.js';
 
 /**
@@ -15,4 +16,9 @@ export interface Session {
   addItems(items: readonly InputItem[]): Promise<void>;
   /** Forgets everything. */
   clear(): Promise<void>;
+  /**
+   * Lets one run at a time hold the conversation (see the run's `onBusy`). Without
+   * one, runs on this session object take turns within this process.
+   */
+  readonly lock?: ConversationLock;
 }
