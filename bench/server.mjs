@@ -9,6 +9,8 @@
 //   /tools/<n>/v1                   a function_call while the input holds fewer than <n>
 //                                   function_call_output items, then a short final answer
 //   /toolwait/v1                    always a function_call (for cancels while a tool runs)
+//   /hist/v1                        a one-word answer ("ok") to a request of any size (the
+//                                   body is read, not parsed: the history curve sends megabytes)
 //
 // Control endpoints (GET): /_closed/<id> waits for slow stream <id> to close and answers
 // { closedNs }; /_stats answers { openSlow, openSockets, requests }.
@@ -144,6 +146,7 @@ export function createBenchServer() {
   const textBodies = new Map(); // n -> Buffer
   const toolBodies = new Map(); // k -> Buffer
   const finalAnswer = messageEvents('resp_final', ['The ', 'loop ', 'is ', 'done', '.']).body;
+  const okAnswer = messageEvents('resp_ok', ['ok']).body;
   const closes = new Map(); // id -> closedNs (bigint)
   const closeWaiters = new Map(); // id -> [resolve]
   const tickers = new Map(); // interval ms -> { timer, streams: Set }
@@ -218,6 +221,7 @@ export function createBenchServer() {
   const handleModel = (req, res, mode, args, body) => {
     if (mode === 'text') return writeBody(res, textBody(Number(args[0])));
     if (mode === 'slow') return startSlow(res, Number(args[0]), args[1]);
+    if (mode === 'hist') return writeBody(res, okAnswer);
     if (mode === 'tools' || mode === 'toolwait') {
       let request;
       try {

@@ -4,6 +4,7 @@
 import { createOpenAI } from '@ai-sdk/openai';
 import { stepCountIs, streamText as aiStreamText, tool } from 'ai';
 import { z } from 'zod';
+import { toolSpecs, zodSchemaOf } from '../lib/workload.mjs';
 
 globalThis.AI_SDK_LOG_WARNINGS = false;
 
@@ -17,14 +18,15 @@ const lookup = tool({
   execute: async ({ key }) => ({ value: key }),
 });
 
-const models = new Map();
+/** One provider (client) per base URL, as an application keeps one; a model object per call, like the others' new agent per run. */
+const providers = new Map();
 function model(baseURL) {
-  let m = models.get(baseURL);
-  if (!m) {
-    m = createOpenAI({ baseURL, apiKey: 'bench' }).responses('bench');
-    models.set(baseURL, m);
+  let p = providers.get(baseURL);
+  if (!p) {
+    p = createOpenAI({ baseURL, apiKey: 'bench' });
+    providers.set(baseURL, p);
   }
-  return m;
+  return p.responses('bench');
 }
 
 export async function streamText({ baseURL }) {
@@ -59,11 +61,27 @@ export function startSlow({ baseURL, onDelta }) {
   return { cancel: () => controller.abort(), done };
 }
 
-export async function toolLoop({ baseURL, maxTurns }) {
+/** The tools of a T-tool call (lib/workload.mjs), defined once per size as an application would. */
+const toolSets = new Map();
+function toolsFor(count) {
+  let set = toolSets.get(count);
+  if (!set) {
+    set = Object.fromEntries(
+      toolSpecs(count).map((spec, i) => [
+        spec.name,
+        i === 0 ? lookup : tool({ description: spec.description, inputSchema: zodSchemaOf(z, spec), execute: async () => ({ value: 'none' }) }),
+      ]),
+    );
+    toolSets.set(count, set);
+  }
+  return set;
+}
+
+export async function toolLoop({ baseURL, maxTurns, toolCount }) {
   const result = aiStreamText({
     model: model(baseURL),
     prompt: 'Look things up.',
-    tools: { lookup },
+    tools: toolCount ? toolsFor(toolCount) : { lookup },
     stopWhen: stepCountIs(maxTurns),
     maxRetries: 0,
     providerOptions,

@@ -3,6 +3,7 @@
 import OpenAI from 'openai';
 import { Agent, OpenAIResponsesModel, run, setTracingDisabled, tool } from '@openai/agents';
 import { z } from 'zod';
+import { toolSpecs, zodSchemaOf } from '../lib/workload.mjs';
 
 setTracingDisabled(true);
 
@@ -27,18 +28,34 @@ const wait = tool({
     }),
 });
 
-/** Agents per base URL and kind: `plain` (no tools, for text streams), `tools` (lookup), `wait` (a tool that awaits its signal). */
-const agents = new Map();
-function agent(baseURL, kind) {
-  const key = `${kind}:${baseURL}`;
-  let a = agents.get(key);
-  if (!a) {
-    const client = new OpenAI({ baseURL, apiKey: 'bench', maxRetries: 0 });
-    const tools = kind === 'plain' ? [] : [kind === 'wait' ? wait : lookup];
-    a = new Agent({ name: 'bench', model: new OpenAIResponsesModel(client, 'bench'), tools });
-    agents.set(key, a);
+/** The tools of a T-tool agent (lib/workload.mjs), defined once per size as an application would. */
+const toolSets = new Map();
+function toolsFor(count) {
+  let set = toolSets.get(count);
+  if (!set) {
+    set = toolSpecs(count).map((spec, i) =>
+      i === 0 ? lookup : tool({ name: spec.name, description: spec.description, parameters: zodSchemaOf(z, spec), execute: async () => 'none' }),
+    );
+    toolSets.set(count, set);
   }
-  return a;
+  return set;
+}
+
+/** One `openai` client per base URL, as an application keeps one. */
+const clients = new Map();
+function client(baseURL) {
+  let c = clients.get(baseURL);
+  if (!c) {
+    c = new OpenAI({ baseURL, apiKey: 'bench', maxRetries: 0 });
+    clients.set(baseURL, c);
+  }
+  return c;
+}
+
+/** A new agent for each run: `plain` (no tools, for text streams), `tools` (lookup, or toolCount tools), `wait` (a tool that awaits its signal). */
+function agent(baseURL, kind, toolCount) {
+  const tools = kind === 'plain' ? [] : kind === 'wait' ? [wait] : toolCount ? toolsFor(toolCount) : [lookup];
+  return new Agent({ name: 'bench', model: new OpenAIResponsesModel(client(baseURL), 'bench'), tools });
 }
 
 export async function streamText({ baseURL }) {
@@ -67,8 +84,8 @@ export function startSlow({ baseURL, onDelta }) {
   return { cancel: () => controller.abort(), done };
 }
 
-export async function toolLoop({ baseURL, maxTurns }) {
-  const result = await run(agent(baseURL, 'tools'), 'Look things up.', { stream: true, maxTurns });
+export async function toolLoop({ baseURL, maxTurns, toolCount }) {
+  const result = await run(agent(baseURL, 'tools', toolCount), 'Look things up.', { stream: true, maxTurns });
   let toolCalls = 0;
   for await (const event of result) {
     if (event.type === 'run_item_stream_event' && event.item.type === 'tool_call_output_item') toolCalls++;

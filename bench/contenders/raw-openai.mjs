@@ -6,7 +6,15 @@
 //   toolLoop({ baseURL, maxTurns })                  → { toolCalls, text }
 //   startToolWait({ baseURL, via, onToolStart })     → { cancel(), done }
 //   cancelVias                                       the ways it can be cancelled
+// and, for the scaling curves (a contender may leave out what it cannot do; the
+// sections that need it then list only the contenders that have it):
+//   toolLoop({ baseURL, maxTurns, toolCount })       with toolCount tools on the agent (lib/workload.mjs)
+//   startSlow({ baseURL, via, onDelta, history })    with a history of items before the new input
+//   conversation({ baseURL, history })               → { turn() → Promise<final text> }: one turn each call
+//   serializeRequest({ history })                    (raw only) the request body as JSON, the unavoidable work
+//   ownWorkConversation({ history })                 (rxjs-agents only) turns on a model that does nothing
 import OpenAI from 'openai';
+import { jsonSchemaOf, toolSpecs } from '../lib/workload.mjs';
 
 export const cancelVias = ['abort'];
 
@@ -34,6 +42,17 @@ function lookup({ key }) {
   return { value: key };
 }
 
+/** The tool definitions of a T-tool agent, written once per size as an application would. */
+const toolSets = new Map();
+function toolsFor(count) {
+  let set = toolSets.get(count);
+  if (!set) {
+    set = toolSpecs(count).map((spec) => ({ type: 'function', name: spec.name, description: spec.description, parameters: jsonSchemaOf(spec), strict: true }));
+    toolSets.set(count, set);
+  }
+  return set;
+}
+
 export async function streamText({ baseURL }) {
   const stream = await client(baseURL).responses.create({ model: 'bench', input: 'Say something long.', stream: true });
   let deltas = 0;
@@ -47,12 +66,13 @@ export async function streamText({ baseURL }) {
   return { deltas, text };
 }
 
-export function startSlow({ baseURL, onDelta }) {
+export function startSlow({ baseURL, onDelta, history }) {
   const controller = new AbortController();
   const done = (async () => {
     try {
+      const input = history ? [...history, { role: 'user', content: 'Say something slowly.' }] : 'Say something slowly.';
       const stream = await client(baseURL).responses.create(
-        { model: 'bench', input: 'Say something slowly.', stream: true },
+        { model: 'bench', input, stream: true },
         { signal: controller.signal },
       );
       for await (const event of stream) if (event.type === 'response.output_text.delta') onDelta?.();
@@ -64,11 +84,11 @@ export function startSlow({ baseURL, onDelta }) {
 }
 
 /** The agent loop written by hand: stream, collect function calls, run them, send outputs back. */
-async function loop(baseURL, maxTurns, signal, runTool) {
+async function loop(baseURL, maxTurns, signal, runTool, toolSet = tools) {
   const input = [{ role: 'user', content: 'Look things up.' }];
   let toolCalls = 0;
   for (let turn = 0; turn < maxTurns; turn++) {
-    const stream = await client(baseURL).responses.create({ model: 'bench', input, tools, stream: true }, { signal });
+    const stream = await client(baseURL).responses.create({ model: 'bench', input, tools: toolSet, stream: true }, { signal });
     const calls = [];
     let text = '';
     for await (const event of stream) {
@@ -89,8 +109,29 @@ async function loop(baseURL, maxTurns, signal, runTool) {
   throw new Error(`no final answer after ${maxTurns} turns`);
 }
 
-export function toolLoop({ baseURL, maxTurns }) {
-  return loop(baseURL, maxTurns, undefined, lookup);
+export function toolLoop({ baseURL, maxTurns, toolCount }) {
+  return loop(baseURL, maxTurns, undefined, lookup, toolCount ? toolsFor(toolCount) : tools);
+}
+
+/** A conversation kept in an array: each turn pushes the user's message, sends everything, pushes the answer. */
+export function conversation({ baseURL, history }) {
+  return {
+    async turn() {
+      history.push({ role: 'user', content: 'And now?' });
+      const stream = await client(baseURL).responses.create({ model: 'bench', input: history, stream: true });
+      let text = '';
+      for await (const event of stream) {
+        if (event.type === 'response.output_text.delta') text += event.delta;
+        else if (event.type === 'response.output_item.done') history.push(event.item);
+      }
+      return text;
+    },
+  };
+}
+
+/** What any client must do with a history every turn: serialize the request body. */
+export function serializeRequest({ history }) {
+  return JSON.stringify({ model: 'bench', input: [...history, { role: 'user', content: 'And now?' }], stream: true }).length;
 }
 
 export function startToolWait({ baseURL, onToolStart }) {

@@ -5,11 +5,14 @@
 // own `openai` dependency), so the ratio to raw measures the library, not a client version.
 // rxjs comes from the repository root (bench/ does not depend on it), i.e. the
 // library's own copy.
+//
+// A new Agent per run, as applications create them (and as the peers' contenders do);
+// tools and the `openai` client are made once.
 import OpenAI from 'openai';
-import { Subject, type Subscription } from 'rxjs';
+import { Observable, Subject, type Subscription } from 'rxjs';
 import { z } from 'zod';
-import { Agent, run, tool, type StreamEvent } from '../../lib/index.ts';
-import { OpenAIResponsesModel } from '../../lib/providers/openai/openai-responses-model.ts';
+import { Agent, MemorySession, OpenAIResponsesModel, run, tool, type InputItem, type Model, type ModelEvent, type StreamEvent, type Tool } from '../../lib/index.ts';
+import { toolSpecs, zodSchemaOf } from '../lib/workload.mjs';
 
 export const cancelVias = ['unsubscribe', 'cancel$'];
 
@@ -35,21 +38,39 @@ const wait = tool({
     }),
 });
 
-/** Agents per base URL and kind: `plain` (no tools, for text streams), `tools` (lookup), `wait` (a tool that awaits its signal). */
-const agents = new Map<string, Agent<BenchContext>>();
-function agent(baseURL: string, kind: 'plain' | 'tools' | 'wait'): Agent<BenchContext> {
-  const key = `${kind}:${baseURL}`;
-  let a = agents.get(key);
-  if (!a) {
-    const client = new OpenAI({ baseURL, apiKey: 'bench', maxRetries: 0 });
-    a = new Agent<BenchContext>({
-      name: 'bench',
-      model: new OpenAIResponsesModel({ client: client as never, model: 'bench' }),
-      tools: kind === 'plain' ? [] : [kind === 'wait' ? wait : lookup],
-    });
-    agents.set(key, a);
+/** The tools of a T-tool agent (lib/workload.mjs), defined once per size as an application would. */
+const toolSets = new Map<number, Tool<BenchContext>[]>();
+function toolsFor(count: number): Tool<BenchContext>[] {
+  let set = toolSets.get(count);
+  if (!set) {
+    set = toolSpecs(count).map((spec, i) =>
+      i === 0
+        ? lookup
+        : tool({ name: spec.name, description: spec.description, parameters: zodSchemaOf(z, spec), execute: () => ({ value: 'none' }) }),
+    );
+    toolSets.set(count, set);
   }
-  return a;
+  return set;
+}
+
+/** One `openai` client per base URL, as an application keeps one. */
+const clients = new Map<string, OpenAI>();
+function client(baseURL: string): OpenAI {
+  let c = clients.get(baseURL);
+  if (!c) {
+    c = new OpenAI({ baseURL, apiKey: 'bench', maxRetries: 0 });
+    clients.set(baseURL, c);
+  }
+  return c;
+}
+
+/** A new agent for each run: `plain` (no tools, for text streams), `tools` (lookup, or toolCount tools), `wait` (a tool that awaits its signal). */
+function agent(baseURL: string, kind: 'plain' | 'tools' | 'wait', toolCount?: number): Agent<BenchContext> {
+  return new Agent<BenchContext>({
+    name: 'bench',
+    model: new OpenAIResponsesModel({ client: client(baseURL) as never, model: 'bench' }),
+    tools: kind === 'plain' ? [] : kind === 'wait' ? [wait] : toolCount ? toolsFor(toolCount) : [lookup],
+  });
 }
 
 /** Settles when the run completes; rejects when it errors. */
@@ -78,10 +99,11 @@ export function streamText({ baseURL }: { baseURL: string }): Promise<{ deltas: 
   });
 }
 
-export function startSlow({ baseURL, via, onDelta }: { baseURL: string; via: string; onDelta?: () => void }) {
+export function startSlow({ baseURL, via, onDelta, history }: { baseURL: string; via: string; onDelta?: () => void; history?: readonly InputItem[] }) {
   const cancel$ = new Subject<string>();
   const { promise: done, resolve, reject } = settle();
-  const subscription: Subscription = run(agent(baseURL, 'plain'), 'Say something slowly.', via === 'cancel$' ? { cancel$ } : {}).subscribe({
+  const options = { ...(via === 'cancel$' ? { cancel$ } : {}), ...(history ? { session: new MemorySession(undefined, history) } : {}) };
+  const subscription: Subscription = run(agent(baseURL, 'plain'), 'Say something slowly.', options).subscribe({
     next(event) {
       if (event.type === 'text.delta') onDelta?.();
     },
@@ -98,11 +120,11 @@ export function startSlow({ baseURL, via, onDelta }: { baseURL: string; via: str
   return { cancel, done };
 }
 
-export function toolLoop({ baseURL, maxTurns }: { baseURL: string; maxTurns: number }): Promise<{ toolCalls: number; text: unknown }> {
+export function toolLoop({ baseURL, maxTurns, toolCount }: { baseURL: string; maxTurns: number; toolCount?: number }): Promise<{ toolCalls: number; text: unknown }> {
   return new Promise((resolve, reject) => {
     let toolCalls = 0;
     let text: unknown;
-    run(agent(baseURL, 'tools'), 'Look things up.', { maxTurns }).subscribe({
+    run(agent(baseURL, 'tools', toolCount), 'Look things up.', { maxTurns }).subscribe({
       next(event) {
         if (event.type === 'item.created' && event.item.type === 'tool_output') toolCalls++;
         else if (event.type === 'run.updated' && event.result) text = event.result.finalOutput;
@@ -177,4 +199,55 @@ export function cancelCycle({ origin, kind, i }: { origin: string; kind: string;
   }
   if (stopped && byUnsubscribe) subscription.unsubscribe();
   return promise;
+}
+
+/** One turn of a conversation kept in a MemorySession: a new agent, the user's message, the answer. */
+function conversationOn(makeAgent: () => Agent<BenchContext>, history: readonly InputItem[]) {
+  const session = new MemorySession(undefined, history);
+  return {
+    turn(): Promise<unknown> {
+      return new Promise((resolve, reject) => {
+        let text: unknown;
+        run(makeAgent(), 'And now?', { session }).subscribe({
+          next(event) {
+            if (event.type === 'run.updated' && event.result) text = event.result.finalOutput;
+          },
+          error: reject,
+          complete: () => resolve(text),
+        });
+      });
+    },
+  };
+}
+
+export function conversation({ baseURL, history }: { baseURL: string; history: readonly InputItem[] }) {
+  return conversationOn(() => agent(baseURL, 'plain'), history);
+}
+
+/**
+ * A model that reads nothing and answers "ok" at once: what is left of a turn is the
+ * library's own work (history, request building, events, session), with no HTTP client.
+ */
+class NullModel implements Model {
+  readonly provider = 'bench';
+  readonly modelName = 'null';
+  private n = 0;
+  stream(): Observable<ModelEvent> {
+    const n = ++this.n;
+    return new Observable<ModelEvent>((subscriber) => {
+      subscriber.next({ type: 'response.started', responseId: `resp_${n}` });
+      subscriber.next({ type: 'text.delta', delta: 'ok' });
+      subscriber.next({
+        type: 'item.done',
+        item: { type: 'message', role: 'assistant', id: `msg_${n}`, status: 'completed', content: [{ type: 'output_text', text: 'ok', annotations: [] }] },
+      });
+      subscriber.next({ type: 'response.completed', responseId: `resp_${n}`, usage: { inputTokens: 1, outputTokens: 1, totalTokens: 2 } });
+      subscriber.complete();
+    });
+  }
+}
+
+export function ownWorkConversation({ history }: { history: readonly InputItem[] }) {
+  const model = new NullModel();
+  return conversationOn(() => new Agent<BenchContext>({ name: 'bench', model }), history);
 }

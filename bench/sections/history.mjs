@@ -1,0 +1,121 @@
+// Curve: a conversation of 100 to 100,000 history items. Per-turn cost over the wire, the
+// library's own per-turn work against the raw client's unavoidable work (serializing the
+// request), and heap per in-flight run.
+import { inFlight } from '../lib/in-flight.mjs';
+import { timed } from '../lib/measure.mjs';
+import { count, curveOf, eachPoint, ratio, seriesOf, xsOf } from '../lib/curves.mjs';
+import { makeHistory } from '../lib/workload.mjs';
+import { fmt, table, verdict } from '../lib/stats.mjs';
+
+export default {
+  id: 'history',
+  sizes: {
+    smoke: { points: [100, 1000], reps: { default: 2 }, inFlight: { default: 4 }, holdMs: 50 },
+    full: {
+      points: [100, 1000, 10_000, 100_000],
+      reps: { 100: 40, 1000: 30, 10000: 10, 100000: 5 },
+      inFlight: { 100: 50, 1000: 50, 10000: 10, 100000: 2 },
+      holdMs: 300,
+    },
+  },
+  once: true,
+  contenders: ['raw', 'rxjs-agents'],
+
+  async measure(adapter, { origin, points, reps, inFlight: runs, holdMs, via }) {
+    return eachPoint(points, async (n) => {
+      const history = makeHistory(n);
+      const r = reps[n] ?? reps.default;
+      const conversation = adapter.conversation({ baseURL: `${origin}/hist/v1`, history: [...history] });
+      const check = (out) => {
+        if (out !== 'ok') throw new Error(`unexpected answer ${JSON.stringify(out)}`);
+      };
+      const turn = await timed(() => conversation.turn(), { warmup: 2, reps: r, check });
+      // The library's own work: a turn on a model that does nothing (rxjs-agents); the raw
+      // client's unavoidable work: serializing the request body (raw).
+      let own;
+      if (adapter.ownWorkConversation) {
+        const c = adapter.ownWorkConversation({ history: [...history] });
+        own = await timed(() => c.turn(), { warmup: 2, reps: r * 2, check });
+      } else if (adapter.serializeRequest) {
+        own = await timed(() => adapter.serializeRequest({ history }), { warmup: 2, reps: r * 2 });
+      }
+      const memory = await inFlight(adapter, {
+        baseURL: `${origin}/slow/1000/-/v1`,
+        count: runs[n] ?? runs.default,
+        via,
+        holdMs,
+        extra: { history },
+      });
+      return { msPerTurn: turn.value, ownMs: own?.value, heapPerRunKB: memory.heapPerRunKB, turnSamples: turn.samples };
+    });
+  },
+
+  async report({ sizes: s, columns, results, raw, rx, chart }) {
+    const xs = xsOf(columns, results, 'msPerTurn');
+    const c = (col, m) => curveOf(results(col), m);
+    const axis = { title: 'history items', log: true };
+    const imgs = [
+      await chart('history-turn', {
+        title: 'Per-turn cost by history length',
+        subtitle: 'one turn of a conversation, over the wire to the local server',
+        x: axis,
+        y: { title: 'ms per turn', log: true },
+        series: seriesOf(columns, results, 'msPerTurn'),
+      }),
+      await chart('history-own-work', {
+        title: "The library's own per-turn work vs. serializing the request",
+        subtitle: 'rxjs-agents on a model that does nothing; raw: JSON.stringify of the request body',
+        x: axis,
+        y: { title: 'ms', log: true },
+        series: [
+          { label: 'rxjs-agents (own work, no model)', points: [...c(rx, 'ownMs')] },
+          { label: 'raw openai (serializing the request)', dashed: true, points: [...c(raw, 'ownMs')] },
+        ],
+      }),
+      await chart('history-heap', {
+        title: 'Heap per in-flight run by history length',
+        subtitle: 'runs in flight on slow streams, each with the whole history',
+        x: axis,
+        y: { title: 'KB per run', log: true },
+        series: seriesOf(columns, results, 'heapPerRunKB'),
+      }),
+    ];
+    const own = c(rx, 'ownMs');
+    const ser = c(raw, 'ownMs');
+    const growth = (curve, a, b) => curve.get(b) / curve.get(a);
+    const rows = xs.map((x, i) => {
+      const t = c(rx, 'msPerTurn').get(x) / c(raw, 'msPerTurn').get(x);
+      const h = c(rx, 'heapPerRunKB').get(x) / c(raw, 'heapPerRunKB').get(x);
+      // Own work must not grow faster than serializing: compare growth from the previous point.
+      const prev = xs[i - 1];
+      const grows = prev === undefined ? undefined : growth(own, prev, x) <= Math.max(1, growth(ser, prev, x)) * 1.2;
+      return [
+        count(x),
+        fmt(c(raw, 'msPerTurn').get(x), 2),
+        fmt(c(rx, 'msPerTurn').get(x), 2),
+        `${fmt(t)}×`,
+        fmt(ser.get(x), 3),
+        fmt(own.get(x), 3),
+        fmt(c(raw, 'heapPerRunKB').get(x), 0),
+        fmt(c(rx, 'heapPerRunKB').get(x), 0),
+        `${fmt(h)}×`,
+        verdict(t <= 1.1 && h <= 1.15 && grows !== false),
+      ];
+    });
+    return [
+      `## Curve: history length (${s.points.map(count).join(', ')} items)`,
+      '',
+      'A conversation whose history holds n items (user messages, function calls, their outputs, assistant messages, in the Responses shape). ' +
+        'Per turn: rxjs-agents runs a new agent with a `MemorySession` holding the history; the raw client pushes onto its own array and sends it. ' +
+        `Own work: rxjs-agents with a model that emits a fixed answer and reads nothing (everything but the HTTP client), against the raw client's JSON.stringify of the same request body. ` +
+        'Heap: runs in flight at once, each with the whole history (fewer runs at larger n), as in the memory table. ' +
+        'Targets at every point: turn ≤ 1.10× raw, heap ≤ 1.15× raw, and own work grows no faster than serializing from one point to the next (within 20%).',
+      '',
+      ...imgs.flatMap((i) => [i, '']),
+      ...table(
+        ['items', 'raw ms/turn', 'rxjs-agents ms/turn', '× raw', 'serialize ms', 'own work ms', 'raw KB/run', 'rxjs-agents KB/run', 'heap × raw', 'result'],
+        rows,
+      ),
+    ];
+  },
+};

@@ -1,0 +1,67 @@
+// Curve: overhead per streamed event as the response grows from 1,000 to 100,000 deltas.
+import { timed } from '../lib/measure.mjs';
+import { count, curveOf, eachPoint, ratio, seriesOf, xsOf } from '../lib/curves.mjs';
+import { fmt, table, verdict } from '../lib/stats.mjs';
+
+export default {
+  id: 'streamLength',
+  sizes: {
+    smoke: { points: [100, 1000], reps: 1 },
+    full: { points: [1000, 10_000, 100_000], reps: 3 },
+  },
+  once: true,
+
+  async measure(adapter, { origin, points, reps }) {
+    return eachPoint(points, async (deltas) => {
+      const baseURL = `${origin}/text/${deltas}/v1`;
+      const { value, samples } = await timed(() => adapter.streamText({ baseURL }), {
+        warmup: deltas >= 100_000 ? 1 : 2,
+        reps,
+        check(r) {
+          if (r.deltas !== deltas) throw new Error(`expected ${deltas} text deltas, got ${r.deltas}`);
+        },
+      });
+      return { ms: value, usPerEvent: (value * 1000) / deltas, samples };
+    });
+  },
+
+  async report({ sizes: s, columns, results, raw, rx, chart }) {
+    const xs = xsOf(columns, results, 'ms');
+    const rawCurve = curveOf(results(raw), 'usPerEvent');
+    const rxCurve = curveOf(results(rx), 'usPerEvent');
+    const peers = columns.filter((c) => c !== raw && c !== rx);
+    const img = await chart('stream-length', {
+      title: 'Streaming: time per text delta',
+      subtitle: 'whole run ÷ deltas, every event delivered; lower is better',
+      x: { title: 'deltas in the response', log: true },
+      y: { title: 'µs per delta', log: true },
+      series: seriesOf(columns, results, 'usPerEvent'),
+    });
+    return [
+      `## Curve: stream length (${s.points.map(count).join(', ')} deltas)`,
+      '',
+      `One text response of n deltas streamed through the whole run; wall time (median of ${s.reps} after warm-up) divided by n. ` +
+        'Overhead = rxjs-agents minus raw, per delta.',
+      '',
+      img,
+      '',
+      ...table(
+        ['deltas', 'raw µs/delta', 'rxjs-agents µs/delta', 'overhead µs/delta', '× raw', ...peers.map((p) => `${p} × raw`), 'target', 'result'],
+        xs.map((x) => {
+          const a = rxCurve.get(x);
+          const b = rawCurve.get(x);
+          return [
+            count(x),
+            fmt(b, 2),
+            fmt(a, 2),
+            fmt(a - b, 2),
+            ratio(a, b),
+            ...peers.map((p) => ratio(curveOf(results(p), 'usPerEvent').get(x), b)),
+            '≤ 1.10×',
+            verdict(a / b <= 1.1),
+          ];
+        }),
+      ),
+    ];
+  },
+};

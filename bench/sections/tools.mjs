@@ -1,0 +1,58 @@
+// Curve: tool-loop turn cost with 1, 20, 200 tools on the agent (every request carries every schema).
+import { timed } from '../lib/measure.mjs';
+import { count, curveOf, eachPoint, ratio, seriesOf, xsOf } from '../lib/curves.mjs';
+import { fmt, table, verdict } from '../lib/stats.mjs';
+
+export default {
+  id: 'tools',
+  sizes: {
+    smoke: { points: [1, 20], turns: 2, reps: 1 },
+    full: { points: [1, 20, 200], turns: 10, reps: 5 },
+  },
+  once: true,
+
+  async measure(adapter, { origin, points, turns, reps }) {
+    return eachPoint(points, async (toolCount) => {
+      const loop = () => adapter.toolLoop({ baseURL: `${origin}/tools/${turns}/v1`, maxTurns: turns + 1, toolCount });
+      const { value, samples } = await timed(loop, {
+        warmup: 2,
+        reps,
+        check(r) {
+          if (r.toolCalls !== turns) throw new Error(`expected ${turns} tool calls, got ${r.toolCalls}`);
+        },
+      });
+      return { msPerTurn: value / turns, samples };
+    });
+  },
+
+  async report({ sizes: s, columns, results, raw, rx, chart }) {
+    const xs = xsOf(columns, results, 'msPerTurn');
+    const rawCurve = curveOf(results(raw), 'msPerTurn');
+    const rxCurve = curveOf(results(rx), 'msPerTurn');
+    const peers = columns.filter((c) => c !== raw && c !== rx);
+    const img = await chart('tools', {
+      title: 'Tool loop: cost per turn by tools on the agent',
+      subtitle: `${s.turns} turns of one call each, then an answer; lower is better`,
+      x: { title: 'tools on the agent', log: true },
+      y: { title: 'ms per turn', log: true },
+      series: seriesOf(columns, results, 'msPerTurn'),
+    });
+    return [
+      `## Curve: tools per agent (${s.points.map(count).join(', ')})`,
+      '',
+      `A loop of ${s.turns} tool calls then a final answer, with T tools on the agent (\`lookup\`, the one called, and T − 1 others of three required fields each); ` +
+        `a new agent per loop, tools defined once (as applications do); the raw client sends hand-written JSON schemas. Wall time ÷ ${s.turns}, median of ${s.reps} loops.`,
+      '',
+      img,
+      '',
+      ...table(
+        ['tools', 'raw ms/turn', 'rxjs-agents ms/turn', '× raw', ...peers.map((p) => `${p} × raw`), 'target', 'result'],
+        xs.map((x) => {
+          const a = rxCurve.get(x);
+          const b = rawCurve.get(x);
+          return [count(x), fmt(b, 3), fmt(a, 3), ratio(a, b), ...peers.map((p) => ratio(curveOf(results(p), 'msPerTurn').get(x), b)), '≤ 1.10×', verdict(a / b <= 1.1)];
+        }),
+      ),
+    ];
+  },
+};
