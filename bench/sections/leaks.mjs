@@ -5,7 +5,7 @@ import { fmt, table, verdict } from '../lib/stats.mjs';
 export default {
   id: 'leaks',
   sizes: {
-    smoke: { cycles: 100, warmup: 20, lanes: 2 },
+    smoke: { cycles: 40, warmup: 8, lanes: 2 },
     full: { cycles: 10_000, warmup: 400, lanes: 4 },
   },
   /** Once per benchmark run, not per round: 10,000 cycles take a while. */
