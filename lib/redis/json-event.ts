@@ -1,15 +1,13 @@
 import type { StreamEvent } from '../events/stream-event.js';
 
 /**
- * An event as plain JSON for another process: agents become `{ name }`, errors
- * `{ name, message }` (no stack), functions (approve / reject) are dropped.
+ * An event as JSON text for another process: errors become `{ name, message }`
+ * (no stack), functions (approve / reject) are dropped.
  */
 export function toJsonEvent(event: StreamEvent<unknown>): string {
-  return JSON.stringify(event, (key, value: unknown) => {
-    if (value instanceof Error) return { name: value.name, message: value.message };
-    if ((key === 'agent' || key === 'lastAgent') && value && typeof value === 'object') return { name: (value as { name: string }).name };
-    return value;
-  });
+  return JSON.stringify(event, (_key, value: unknown) =>
+    value instanceof Error ? { name: value.name, message: value.message } : value,
+  );
 }
 
 /** An event from {@link toJsonEvent}, with its error made an `Error` again. */
