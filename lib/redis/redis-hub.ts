@@ -6,8 +6,8 @@ export type ChannelMessages = Observable<string | null>;
 
 /**
  * Pub/sub over one subscriber connection per client (a duplicate of it), opened
- * with the first listener and closed with the last, so a process that listens to
- * nothing keeps no extra connection open.
+ * with the first listener and closed when the client ends (`quit()` or
+ * `disconnect()`): runs come and go without a connection each.
  */
 export interface RedisHub {
   channel$(channel: string): ChannelMessages;
@@ -28,7 +28,12 @@ function createHub(client: Redis): RedisHub {
 
   const open = (): Redis => {
     if (!connection) {
-      connection = client.duplicate();
+      const duplicate = (connection = client.duplicate());
+      client.once('end', () => {
+        connection = undefined;
+        listeners.clear();
+        duplicate.disconnect();
+      });
       connection.on('message', (channel: string, message: string) => {
         for (const listener of listeners.get(channel)?.each ?? []) listener(message);
       });
@@ -54,12 +59,7 @@ function createHub(client: Redis): RedisHub {
           entry.each.delete(listener);
           if (entry.each.size > 0) return;
           listeners.delete(channel);
-          if (listeners.size > 0) {
-            void redis.unsubscribe(channel).catch(() => undefined);
-          } else {
-            connection = undefined;
-            redis.disconnect();
-          }
+          if (redis.status === 'ready') void redis.unsubscribe(channel).catch(() => undefined);
         };
       }),
   };

@@ -128,9 +128,7 @@ export function redisLease(client: Redis, name: string, options: RedisLeaseOptio
         }));
     };
 
-    if (mode === 'try') {
-      void tryNow();
-    } else {
+    const queue = () => {
       // Try again when a holder releases, and every third of a lease (a holder that died releases nothing).
       subscriptions.push(
         merge(redisHub(client).channel$(keys.released), timer(leaseMs / 3, leaseMs / 3)).subscribe({
@@ -142,9 +140,9 @@ export function redisLease(client: Redis, name: string, options: RedisLeaseOptio
         () => void tryNow(),
         (error: unknown) => subscriber.error(error),
       );
-    }
+    };
 
-    return () => {
+    const teardown = () => {
       closed = true;
       subscriptions.forEach((s) => s.unsubscribe());
       lost$.complete();
@@ -152,5 +150,25 @@ export function redisLease(client: Redis, name: string, options: RedisLeaseOptio
       const leave = () => release.run(client, [keys.lock, keys.queue, keys.alive], [token, keys.released]).catch(() => undefined);
       void (attempt ? attempt.then(leave, leave) : leave());
     };
+    if (options.first) {
+      // Queued at once, so an interrupt sent after subscribing finds this run first in line.
+      queue();
+      return teardown;
+    }
+    // Free and nobody waiting: taken in one round trip. Otherwise `wait` queues.
+    attempt = tryAcquire.run(client, [keys.lock, keys.queue, keys.alive], [token, leaseMs, 'try', leaseMs]).then(
+      (got) => {
+        attempt = undefined;
+        if (closed) return;
+        if (got === 1) return hold();
+        if (mode === 'try') return subscriber.complete();
+        queue();
+      },
+      (error: unknown) => {
+        attempt = undefined;
+        subscriber.error(error);
+      },
+    );
+    return teardown;
   });
 }
