@@ -15,4 +15,6 @@ export const sectionFiles = [
   'tools.mjs',
   'concurrency.mjs',
   'stream-length.mjs',
+  // Durable conversations on a real Redis (rxjs-agents only).
+  'durable.mjs',
 ];

@@ -1,24 +1,17 @@
-// The durable-session benchmark: RedisSession against a real redis-server on loopback.
-//
-//   node --import ./bench/ts-loader.mjs bench/durable.ts            full run, writes bench/DURABLE.md
-//   node --import ./bench/ts-loader.mjs bench/durable.ts --smoke    tiny sizes, writes bench/.tmp/DURABLE-smoke.md
-//   (npm run bench:durable [-- --smoke] does the same)
+// The measurements of the `durable` section (durable.mjs runs this file in a child
+// process: node --import ./bench/ts-loader.mjs bench/sections/durable-measure.ts [--smoke],
+// from the repository root) against a real redis-server on loopback, printed as one JSON line.
 //
 // Measures session append and read latency (median, p99) and throughput, and what a
 // RedisSession adds to a run per turn compared with MemorySession: the same agent, a
 // tool-loop on a ScriptedModel (no network, so only the library and the store are timed).
-import { mkdirSync, writeFileSync } from 'node:fs';
-import os from 'node:os';
-import { dirname, join, relative } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { Redis } from 'ioredis';
 import { lastValueFrom } from 'rxjs';
 import { z } from 'zod';
-import { Agent, MemorySession, run, ScriptedModel, tool, type InputItem, type Session } from '../lib/index.ts';
-import { RedisSession } from '../lib/redis/index.ts';
-import { startRedisServer } from '../spec/support/redis-server.ts';
+import { Agent, MemorySession, run, ScriptedModel, tool, type InputItem, type Session } from '../../lib/index.ts';
+import { RedisSession } from '../../lib/redis/index.ts';
+import { startRedisServer } from '../../spec/support/redis-server.ts';
 
-const benchDir = dirname(fileURLToPath(import.meta.url));
 const smoke = process.argv.includes('--smoke');
 const sizes = smoke
   ? { ops: 50, readHistory: [20], concurrency: 8, throughputOps: 200, runs: 5, turns: 3, warmup: 2 }
@@ -30,7 +23,6 @@ function quantile(values: number[], q: number): number {
   const s = [...values].sort((a, b) => a - b);
   return s.length === 0 ? NaN : s[Math.min(s.length - 1, Math.ceil(q * s.length) - 1)]!;
 }
-const ms = (x: number) => x.toFixed(3);
 const message = (i: number): InputItem => ({
   type: 'message',
   role: 'assistant',
@@ -47,8 +39,6 @@ async function time(fn: () => Promise<unknown>): Promise<number> {
 async function main(): Promise<void> {
   const server = await startRedisServer();
   const client = new Redis(server.url);
-  const lines: string[] = [];
-  const line = (s = '') => lines.push(s);
   let n = 0;
   const session = (): RedisSession => new RedisSession({ client, id: `bench-${process.pid}-${++n}` });
 
@@ -101,51 +91,27 @@ async function main(): Promise<void> {
     }
     const added = median(redis) - median(memory);
 
-    const cpus = os.cpus();
-    line(`# Durable-session benchmark${smoke ? ' (smoke run: tiny sizes, not meaningful numbers)' : ''}`);
-    line();
-    line(`Reproduce: \`npm run bench:durable\` from the repository root${smoke ? ' (this file: `-- --smoke`)' : ''}.`);
-    line();
-    line(`- Date: ${new Date().toISOString()}`);
-    line(`- Node: ${process.version}; Redis: ${(await client.info('server')).match(/redis_version:(\S+)/)?.[1] ?? '?'} (Debian redis-server, no persistence, 127.0.0.1); client: ioredis`);
-    line(`- Machine: ${cpus[0]?.model ?? 'unknown CPU'}, ${cpus.length} cores, load average ${os.loadavg().map((x) => x.toFixed(1)).join(' ')} at the end (other work shares the machine)`);
-    line();
-    line('## Session operations (one client, one after another)');
-    line();
-    line('| operation | samples | median ms | p99 ms |');
-    line('|---|---|---|---|');
-    line(`| append 1 message | ${appendOne.length} | ${ms(median(appendOne))} | ${ms(p99(appendOne))} |`);
-    line(`| append a turn (call, output, message) | ${appendTurn.length} | ${ms(median(appendTurn))} | ${ms(p99(appendTurn))} |`);
-    for (const [length, samples] of reads) line(`| read a ${length}-item history | ${samples.length} | ${ms(median(samples))} | ${ms(p99(samples))} |`);
-    line();
-    line(`## Throughput (${sizes.concurrency} conversations at once, one client)`);
-    line();
-    line('| operation | ops | ops/s |');
-    line('|---|---|---|');
-    line(`| append 1 message | ${per * sizes.concurrency} | ${((per * sizes.concurrency) / appendSeconds).toFixed(0)} |`);
-    line(`| read a history (growing to ${per} items) | ${per * sizes.concurrency} | ${((per * sizes.concurrency) / readSeconds).toFixed(0)} |`);
-    line();
-    line(`## Cost per turn: a ${sizes.turns}-tool-call run and its final answer (${sizes.turns + 1} model turns, ScriptedModel), MemorySession vs RedisSession`);
-    line();
-    line(`Wall time of a whole run divided by its turns; ${memory.length} runs each (after warm-up), interleaved in two rounds. Each run claims the conversation (onBusy \`queue\`), reads it, writes it, and releases it.`);
-    line();
-    line('| session | ms per turn, median | p99 |');
-    line('|---|---|---|');
-    line(`| MemorySession | ${ms(median(memory))} | ${ms(p99(memory))} |`);
-    line(`| RedisSession | ${ms(median(redis))} | ${ms(p99(redis))} |`);
-    line();
-    line(`Added per turn by Redis, median: **${ms(added)} ms** (target under 1 ms): ${added < 1 ? '**pass**' : '**MISS**'}.`);
+    const redisVersion = (await client.info('server')).match(/redis_version:(\S+)/)?.[1] ?? '?';
+    const summary = (v: number[]) => ({ samples: v.length, median: median(v), p99: p99(v) });
+    const result = {
+      redisVersion,
+      appendOne: summary(appendOne),
+      appendTurn: summary(appendTurn),
+      reads: [...reads].map(([length, v]) => ({ length, ...summary(v) })),
+      throughput: {
+        conversations: sizes.concurrency,
+        ops: per * sizes.concurrency,
+        appendsPerSecond: (per * sizes.concurrency) / appendSeconds,
+        readsPerSecond: (per * sizes.concurrency) / readSeconds,
+      },
+      perTurn: { turns: sizes.turns + 1, memory: summary(memory), redis: summary(redis), added },
+    };
+    process.stdout.write(`${JSON.stringify(result)}\n`);
   } finally {
     await client.quit();
     await server.stop();
   }
 
-  const markdown = lines.join('\n') + '\n';
-  const outFile = smoke ? join(benchDir, '.tmp', 'DURABLE-smoke.md') : join(benchDir, 'DURABLE.md');
-  mkdirSync(dirname(outFile), { recursive: true });
-  writeFileSync(outFile, markdown);
-  console.log(markdown);
-  console.log(`bench: wrote ${relative(process.cwd(), outFile)}`);
 }
 
 main().catch((error: unknown) => {

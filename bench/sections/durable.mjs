@@ -1,0 +1,60 @@
+// Durable conversations: RedisSession on a real redis-server (loopback), measured by
+// durable-measure.ts in a child process (the section starts and stops its own Redis there).
+import { spawn } from 'node:child_process';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { fmt, table, verdict } from '../lib/stats.mjs';
+
+export default {
+  id: 'durable',
+  sizes: {
+    smoke: {},
+    full: {},
+  },
+  once: true,
+
+  async run({ smoke, benchDir, rootDir }) {
+    const args = ['--import', pathToFileURL(join(benchDir, 'ts-loader.mjs')).href, join(benchDir, 'sections', 'durable-measure.ts')];
+    if (smoke) args.push('--smoke');
+    const output = await new Promise((resolve, reject) => {
+      const child = spawn(process.execPath, args, { cwd: rootDir, stdio: ['ignore', 'pipe', 'inherit'] });
+      let text = '';
+      child.stdout.on('data', (chunk) => (text += chunk));
+      child.on('error', reject);
+      child.on('exit', (code) => (code === 0 ? resolve(text) : reject(new Error(`durable-measure.ts exited with ${code} (is redis-server installed?)`))));
+    });
+    const result = JSON.parse(output.trim().split('\n').pop());
+    return { 'rxjs-agents': [{ value: result.perTurn.added, ...result }] };
+  },
+
+  report({ results }) {
+    const r = results('rxjs-agents')[0];
+    if (!r) return ['## Durable conversations (RedisSession)', '', 'No result.'];
+    const row = (name, s) => [name, s.samples, fmt(s.median, 3), fmt(s.p99, 3)];
+    const added = r.perTurn.added;
+    return [
+      `## Durable conversations: RedisSession on Redis ${r.redisVersion} (Debian redis-server, no persistence, 127.0.0.1, ioredis)`,
+      '',
+      'Session operations, one client, one after another (ms):',
+      '',
+      ...table(['operation', 'samples', 'median', 'p99'], [
+        row('append 1 message', r.appendOne),
+        row('append a turn (call, output, message)', r.appendTurn),
+        ...r.reads.map((read) => row(`read a ${read.length}-item history`, read)),
+      ]),
+      '',
+      `Throughput, ${r.throughput.conversations} conversations at once on one client: ${fmt(r.throughput.appendsPerSecond, 0)} appends/s, ` +
+        `${fmt(r.throughput.readsPerSecond, 0)} reads/s (${r.throughput.ops} of each).`,
+      '',
+      `Cost per turn: the same run (${r.perTurn.turns - 1} tool calls and a final answer, ${r.perTurn.turns} model turns on a ScriptedModel, so only the library and the store are timed) ` +
+        'on MemorySession and on RedisSession; wall time of the run divided by its turns. Each run claims the conversation (onBusy `queue`), reads it, writes it and releases it.',
+      '',
+      ...table(['session', 'runs', 'ms per turn, median', 'p99', 'target', 'result'], [
+        ['MemorySession', r.perTurn.memory.samples, fmt(r.perTurn.memory.median, 3), fmt(r.perTurn.memory.p99, 3), '', ''],
+        ['RedisSession', r.perTurn.redis.samples, fmt(r.perTurn.redis.median, 3), fmt(r.perTurn.redis.p99, 3), `median ≤ Memory + 1 ms`, verdict(added < 1)],
+      ]),
+      '',
+      `Added per turn by Redis, median: ${fmt(added, 3)} ms.`,
+    ];
+  },
+};
