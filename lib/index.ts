@@ -42,6 +42,15 @@ export { ConversationBusyError } from './errors/conversation-busy-error.js';
 export { InputGuardrailTripwireTriggered, OutputGuardrailTripwireTriggered } from './errors/guardrail-tripwire.js';
 export { AgentsError, MaxTurnsExceededError, ModelBehaviorError, ModelError, RunCancelledError, UserError } from './errors/agents-error.js';
 export { ToolCallError, type ToolCallErrorKind } from './errors/tool-call-error.js';
+export {
+  decodeError,
+  decodeEvent,
+  encodeError,
+  encodeEvent,
+  type DecodeOptions,
+  type WireError,
+  type WireEvent,
+} from './events/event-codec.js';
 export type { RunResult } from './events/run-result.js';
 export type { RunStatus, TerminalRunStatus } from './events/run-status.js';
 export type {

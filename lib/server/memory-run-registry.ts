@@ -1,0 +1,100 @@
+import { concat, defer, EMPTY, from, type Observable, Subject, throwError } from 'rxjs';
+import type { WireEvent } from '../events/event-codec.js';
+import type { LoggedEvent, OwnedRun, RunControl, RunRecord, RunRegistry } from './run-registry.js';
+
+/** Options of {@link MemoryRunRegistry}. */
+export interface MemoryRunRegistryOptions {
+  /** How long a finished run's events stay readable (a late reconnect replays them). Default 5 minutes. */
+  readonly retainMs?: number;
+}
+
+interface Entry {
+  readonly record: RunRecord;
+  readonly log: WireEvent[];
+  readonly live: Subject<LoggedEvent>;
+  readonly controls: Subject<RunControl>;
+  ended: boolean;
+}
+
+/**
+ * The default {@link RunRegistry}: every run, its log and its controls in this
+ * process's memory. Event ids are 1, 2, 3…; a finished run is forgotten `retainMs`
+ * later (swept when runs are created or looked up: no timer keeps the process alive).
+ *
+ * @example
+ * const handler = serveRuns({ agents: { assistant }, registry: new MemoryRunRegistry({ retainMs: 60_000 }) });
+ */
+export class MemoryRunRegistry implements RunRegistry {
+  private readonly runs = new Map<string, Entry>();
+  /** Finished runs in the order they ended, which is the order they expire in. */
+  private readonly finished: { readonly id: string; readonly expiresAt: number }[] = [];
+  private readonly retainMs: number;
+
+  constructor(options: MemoryRunRegistryOptions = {}) {
+    this.retainMs = options.retainMs ?? 5 * 60_000;
+  }
+
+  /** Runs held: running ones and finished ones not yet forgotten. */
+  get size(): number {
+    this.sweep();
+    return this.runs.size;
+  }
+
+  async create(record: RunRecord): Promise<OwnedRun> {
+    this.sweep();
+    if (this.runs.has(record.id)) throw new RangeError(`A run with id ${record.id} already exists.`);
+    const entry: Entry = { record, log: [], live: new Subject(), controls: new Subject(), ended: false };
+    this.runs.set(record.id, entry);
+    return {
+      append: async (event) => {
+        if (entry.ended) throw new RangeError(`Run ${record.id} is over: nothing more can be appended.`);
+        entry.log.push(event);
+        const id = String(entry.log.length);
+        entry.live.next({ id, event });
+        return id;
+      },
+      controls: entry.controls.asObservable(),
+      end: async () => {
+        if (entry.ended) return;
+        entry.ended = true;
+        entry.live.complete();
+        entry.controls.complete();
+        this.finished.push({ id: record.id, expiresAt: performance.now() + this.retainMs });
+      },
+    };
+  }
+
+  async find(id: string): Promise<RunRecord | undefined> {
+    this.sweep();
+    return this.runs.get(id)?.record;
+  }
+
+  events(id: string, after?: string): Observable<LoggedEvent> {
+    return defer(() => {
+      const entry = this.runs.get(id);
+      if (!entry) return throwError(() => new RangeError(`Unknown run ${id}.`));
+      const start = after === undefined ? 0 : Number(after);
+      if (!Number.isSafeInteger(start) || start < 0 || start > entry.log.length || (after !== undefined && after !== String(start))) {
+        return throwError(() => new RangeError(`"${after}" is not an event id of run ${id}.`));
+      }
+      // Replay and live subscription happen in one synchronous step: no append can fall between them.
+      const past = entry.log.slice(start).map((event, i): LoggedEvent => ({ id: String(start + i + 1), event }));
+      return concat(from(past), entry.ended ? EMPTY : entry.live.asObservable());
+    });
+  }
+
+  async send(id: string, control: RunControl): Promise<boolean> {
+    const entry = this.runs.get(id);
+    if (!entry || entry.ended) return false;
+    entry.controls.next(control);
+    return true;
+  }
+
+  /** Forgets every finished run whose retention is over. */
+  private sweep(): void {
+    const now = performance.now();
+    let expired = 0;
+    while (expired < this.finished.length && this.finished[expired]!.expiresAt <= now) this.runs.delete(this.finished[expired++]!.id);
+    if (expired > 0) this.finished.splice(0, expired);
+  }
+}

@@ -1,0 +1,122 @@
+import {
+  distinctUntilChanged,
+  EMPTY,
+  filter,
+  map,
+  merge,
+  type Observable,
+  scan,
+  share,
+  startWith,
+  Subject,
+  switchMap,
+  timer,
+} from 'rxjs';
+import type { Agent, AnyAgent } from '../agent/agent.js';
+import { encodeError, encodeEvent, type WireEvent } from '../events/event-codec.js';
+import type { RunInput } from '../items/input-item.js';
+import { run } from '../run.js';
+import type { CancelRequest } from '../run/cancel-request.js';
+import type { RunOptions } from '../run/run-options.js';
+import type { RunControl, RunRecord, RunRegistry } from './run-registry.js';
+
+/** What the host needs to start one run. */
+export interface HostedRun {
+  readonly record: RunRecord;
+  readonly agent: AnyAgent;
+  readonly input: RunInput;
+  /** Options of `run` (session, context, model provider…); the host adds the control streams. */
+  readonly options: RunOptions;
+}
+
+/** The runs this process executes: each one's events go to the registry's log, its controls come from it. */
+export interface RunHost {
+  start(hosted: HostedRun): Promise<void>;
+  /** Runs executing in this process now. */
+  readonly active: number;
+  /** Cancels every run with `reason` and resolves once each has ended. */
+  close(reason: string): Promise<void>;
+}
+
+/**
+ * Executes runs for `serveRuns`. A run with no client attached for `detachedGraceMs`
+ * is cancelled (`Infinity`: it runs to its end); a network drop is only a detach.
+ */
+export function runHost(registry: RunRegistry, detachedGraceMs: number): RunHost {
+  const closing$ = new Subject<CancelRequest>();
+  const ended = new Set<Promise<void>>();
+  let active = 0;
+
+  return {
+    get active() {
+      return active;
+    },
+
+    async start({ record, agent, input, options }) {
+      const owned = await registry.create(record);
+      const controls = owned.controls.pipe(share());
+      const logFailed$ = new Subject<CancelRequest>();
+      const of = <T extends RunControl['type']>(type: T) =>
+        controls.pipe(filter((c): c is Extract<RunControl, { type: T }> => c.type === type));
+      const cancel$ = merge(
+        of('cancel').pipe(map((c) => ({ reason: c.reason ?? 'cancelled by the client', mode: c.mode ?? 'immediate' }))),
+        unattended(controls, detachedGraceMs),
+        closing$,
+        logFailed$,
+      );
+
+      let terminal = false;
+      const append = (event: WireEvent) => {
+        if (event.type === 'run.updated' && event['status'] !== 'running') terminal = true;
+        owned.append(event).catch(() => logFailed$.next('the event log failed'));
+      };
+      active++;
+      let finish!: () => void;
+      const done = new Promise<void>((resolve) => (finish = resolve));
+      ended.add(done);
+      const end = () => {
+        active--;
+        ended.delete(done);
+        void owned.end().catch(() => undefined).then(finish);
+      };
+      run(agent as Agent<unknown, unknown>, input, {
+        ...options,
+        cancel$,
+        inject$: of('inject').pipe(map((c) => c.input)),
+        approvals$: of('approval').pipe(map((c) => c.decision)),
+      })
+        .pipe(map(encodeEvent))
+        .subscribe({
+          next: append,
+          error: (error: unknown) => {
+            // A failed run has already logged its terminal event; anything else still needs one.
+            if (!terminal) append({ type: 'run.updated', status: 'failed', error: encodeError(toError(error)) });
+            end();
+          },
+          complete: end,
+        });
+    },
+
+    async close(reason) {
+      closing$.next(reason);
+      await Promise.all([...ended]);
+    },
+  };
+}
+
+/** A cancel once no client has been attached for `graceMs`; a new attach stops the clock. */
+function unattended(controls: Observable<RunControl>, graceMs: number): Observable<CancelRequest> {
+  if (!Number.isFinite(graceMs)) return EMPTY;
+  return controls.pipe(
+    filter((c) => c.type === 'attached' || c.type === 'detached'),
+    scan((attached, c) => attached + (c.type === 'attached' ? 1 : -1), 0),
+    startWith(0),
+    map((attached) => attached <= 0),
+    distinctUntilChanged(),
+    switchMap((alone) => (alone ? timer(graceMs).pipe(map(() => 'no client is attached')) : EMPTY)),
+  );
+}
+
+function toError(error: unknown): Error {
+  return error instanceof Error ? error : new Error(String(error));
+}
