@@ -40,7 +40,16 @@ export type {
 export { localConversationLock } from './conversation/local-conversation-lock.js';
 export { ConversationBusyError } from './errors/conversation-busy-error.js';
 export { InputGuardrailTripwireTriggered, OutputGuardrailTripwireTriggered } from './errors/guardrail-tripwire.js';
-export { AgentsError, MaxTurnsExceededError, ModelBehaviorError, ModelError, RunCancelledError, UserError } from './errors/agents-error.js';
+export {
+  AgentsError,
+  MaxTurnsExceededError,
+  ModelBehaviorError,
+  ModelError,
+  RunCancelledError,
+  SessionError,
+  UserCodeError,
+  UserError,
+} from './errors/agents-error.js';
 export { ToolCallError, type ToolCallErrorKind } from './errors/tool-call-error.js';
 export {
   decodeError,
@@ -60,6 +69,7 @@ export type {
   ItemCreatedEvent,
   ModelRawEvent,
   ReasoningDeltaEvent,
+  ModelRetryEvent,
   RunUpdatedEvent,
   StreamEvent,
   TextDeltaEvent,
@@ -88,9 +98,9 @@ export {
 } from './providers/scripted/scripted-model.js';
 export type { CancelMode, CancelRequest } from './run/cancel-request.js';
 export { run } from './run.js';
-export type { RunOptions } from './run/run-options.js';
+export type { ModelRetryOptions, RunOptions } from './run/run-options.js';
 export { MemorySession } from './session/memory-session.js';
 export type { Session } from './session/session.js';
 export type { ToolApprovalDecision } from './tools/approval-desk.js';
 export type { HostedTool } from './tools/hosted-tool.js';
-export { tool, type Tool, type ToolArguments, type ToolContext, type ToolOptions, type ToolResult, type ToolSource } from './tools/tool.js';
+export { tool, type Tool, type ToolArguments, type NestedRunner, type ToolContext, type ToolOptions, type ToolResult, type ToolSource } from './tools/tool.js';

@@ -1,8 +1,7 @@
 import { Observable } from 'rxjs';
 import { z } from 'zod';
+import { describe, UserError } from '../errors/agents-error.js';
 import type { RunResult } from '../events/run-result.js';
-import { run } from '../run/run.js';
-import type { RunOptions } from '../run/run-options.js';
 import { tool, type Tool } from '../tools/tool.js';
 import type { Agent } from './agent.js';
 
@@ -18,10 +17,11 @@ export interface AgentToolOptions<TOutput> {
 }
 
 /**
- * A tool that runs an agent as a nested run. The nested run is an Observable
- * returned to the tool executor, so its events become the tool's progress, and
- * unsubscribing the outer run unsubscribes it (its model stream closes). It is
- * subscribed inside the `execute_tool` span's context, so its spans nest there.
+ * A tool that runs an agent as a nested run, started with the calling run's
+ * `ctx.runNested` (so this room never imports the run loop). Its events become
+ * the tool's progress, unsubscribing the outer run unsubscribes it, its spans nest
+ * under the call's, its approvals surface on the outer run and its usage adds up.
+ * A throwing `outputExtractor` fails the call, not the process.
  */
 export function agentAsTool<TContext, TOutput>(agent: Agent<TContext, TOutput>, options: AgentToolOptions<TOutput>): Tool<TContext> {
   return tool({
@@ -31,9 +31,9 @@ export function agentAsTool<TContext, TOutput>(agent: Agent<TContext, TOutput>, 
     timeoutMs: options.timeoutMs,
     execute: ({ input }, ctx) =>
       new Observable<unknown>((subscriber) => {
+        if (!ctx.runNested) throw new UserError(`Tool "${options.toolName}" runs agent "${agent.name}" and needs to be called by a run.`);
         let result: RunResult<TOutput> | undefined;
-        const inherited = (ctx.runOptions ?? {}) as RunOptions<TContext>;
-        return run(agent, input, { ...inherited, context: ctx.context, maxTurns: options.maxTurns }).subscribe({
+        return ctx.runNested(agent, input, { maxTurns: options.maxTurns }).subscribe({
           next: (event) => {
             if (event.type === 'run.updated' && event.result) result = event.result;
             // Each nested event is progress of this call, reported as it happens.
@@ -45,7 +45,14 @@ export function agentAsTool<TContext, TOutput>(agent: Agent<TContext, TOutput>, 
               subscriber.error(new Error(`the ${agent.name} agent's run was ${result?.status ?? 'stopped'}${result?.reason ? `: ${result.reason}` : ''}`));
               return;
             }
-            subscriber.next(options.outputExtractor ? options.outputExtractor(result) : result.finalOutput);
+            let output: unknown;
+            try {
+              output = options.outputExtractor ? options.outputExtractor(result) : result.finalOutput;
+            } catch (error) {
+              subscriber.error(new Error(`its outputExtractor threw: ${describe(error)}`, { cause: error }));
+              return;
+            }
+            subscriber.next(output);
             subscriber.complete();
           },
         });

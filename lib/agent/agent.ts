@@ -6,6 +6,7 @@ import type { Tool, ToolSource } from '../tools/tool.js';
 import type { InputGuardrail, OutputGuardrail } from './guardrail.js';
 import { agentAsTool, type AgentToolOptions } from './agent-as-tool.js';
 import { handoff, type Handoff } from './handoff.js';
+import { UserError } from '../errors/agents-error.js';
 
 /** What ends a turn that called tools: another model call (default), or the tools' output as the final answer. */
 export type ToolUseBehavior = 'run_llm_again' | 'stop_on_first_tool' | { readonly stopAtToolNames: readonly string[] };
@@ -123,7 +124,13 @@ export class Agent<TContext = unknown, TOutput = string> {
 }
 
 function normalizeHandoffs<TContext>(targets: readonly HandoffTarget<TContext>[]): readonly Handoff<TContext>[] {
-  return targets.map((target) => ('type' in target && target.type === 'handoff' ? target : handoff<TContext>(target as Agent<TContext, unknown>)));
+  if (!Array.isArray(targets)) throw new UserError(`handoffs must be a list of agents or handoff() results, got ${String(targets)}.`);
+  return targets.map((target, index) => {
+    if (target === null || typeof target !== 'object' || typeof target.name !== 'string' && !('type' in target)) {
+      throw new UserError(`handoffs[${index}] is not an agent or a handoff() result (got ${String(target)}).`);
+    }
+    return 'type' in target && target.type === 'handoff' ? target : handoff<TContext>(target as Agent<TContext, unknown>);
+  });
 }
 
 /** An agent of any context and output type, as events and results refer to it. */

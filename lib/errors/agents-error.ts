@@ -41,3 +41,45 @@ export class RunCancelledError extends AgentsError {
     super(`The run was cancelled: ${reason}`);
   }
 }
+
+/**
+ * The run's session failed: a read or write rejected, threw, or did not settle
+ * before the run was cancelled or `sessionTimeoutMs` passed. `operation` says
+ * which call; the original failure is the `cause`.
+ */
+export class SessionError extends AgentsError {
+  constructor(
+    readonly operation: 'getItems' | 'addItems',
+    readonly sessionId: string | undefined,
+    message: string,
+    options?: { cause?: unknown },
+  ) {
+    super(`Session${sessionId ? ` "${sessionId}"` : ''}: ${operation} ${message}`, options);
+  }
+}
+
+/**
+ * User code the run called failed: a guardrail, dynamic instructions, `onHandoff`,
+ * an input filter, a control stream, an `outputExtractor`… `component` names it;
+ * the original error is the `cause`.
+ */
+export class UserCodeError extends AgentsError {
+  constructor(
+    readonly component: string,
+    cause: unknown,
+    detail?: string,
+  ) {
+    super(`${component} ${detail ?? `failed: ${describe(cause)}`}`, { cause });
+  }
+}
+
+/** A short description of anything thrown. */
+export function describe(error: unknown): string {
+  if (error instanceof Error) return `${error.name === 'Error' ? '' : `${error.name}: `}${error.message}`;
+  return String(error);
+}
+
+/** `error` as an `AgentsError`: kept when it is one, otherwise wrapped as a failure of `component`. */
+export function asAgentsError(error: unknown, component: string): AgentsError {
+  return error instanceof AgentsError ? error : new UserCodeError(component, error);
+}

@@ -6,6 +6,7 @@ export type ToolCallErrorKind =
   | 'invalid_arguments'
   | 'unknown_tool'
   | 'execution_failed'
+  | 'invalid_output'
   | 'timeout'
   | 'cancelled'
   | 'rejected';

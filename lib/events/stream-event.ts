@@ -1,3 +1,4 @@
+import type { ModelError } from '../errors/agents-error.js';
 import type { GuardrailResult } from '../agent/guardrail.js';
 import type { RunItem } from '../items/run-item.js';
 import type { RunResult } from './run-result.js';
@@ -92,6 +93,22 @@ export interface ToolApprovalRequestedEvent {
   readonly reject: (message?: string) => void;
 }
 
+/**
+ * A model call failed before streaming anything, with a transient error (HTTP 429,
+ * 5xx, a lost connection): the run waits `delayMs`, then calls again. Unsubscribing
+ * or cancelling during the wait stops it. Configure with the `modelRetry` option.
+ */
+export interface ModelRetryEvent {
+  readonly type: 'model.retry';
+  /** Name of the agent whose model call failed. */
+  readonly agent: string;
+  /** Which retry this is (1 for the first). */
+  readonly attempt: number;
+  readonly delayMs: number;
+  /** Why the attempt failed. */
+  readonly error: ModelError;
+}
+
 /** Everything a run emits, discriminated on `type`. */
 export type StreamEvent<TOutput = string> =
   | RunUpdatedEvent<TOutput>
@@ -103,4 +120,5 @@ export type StreamEvent<TOutput = string> =
   | ModelRawEvent
   | TurnInterruptedEvent
   | GuardrailResultEvent
-  | ToolApprovalRequestedEvent;
+  | ToolApprovalRequestedEvent
+  | ModelRetryEvent;

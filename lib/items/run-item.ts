@@ -36,6 +36,10 @@ export interface ToolOutputRunItem {
   readonly output: unknown;
   /** Set when the call failed, timed out, was cancelled or could not run. */
   readonly error?: ToolCallError;
+  /** Set when the output text was cut to the run's `maxToolOutputChars`: the full text's length. */
+  readonly truncatedFrom?: number;
+  /** Set when the tool's `onCancel` threw while the call was being stopped (nothing else changes). */
+  readonly onCancelError?: Error;
 }
 
 /** Input pushed into the run through `inject$`, at the moment it reached the model. */

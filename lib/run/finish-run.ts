@@ -1,27 +1,61 @@
-import { concat, defer, EMPTY, from, ignoreElements, type Observable, of, throwError, catchError } from 'rxjs';
+import { catchError, concat, defer, EMPTY, from, type Observable, of, takeUntil, throwError } from 'rxjs';
+import { AgentsError, SessionError } from '../errors/agents-error.js';
 import type { StreamEvent } from '../events/stream-event.js';
 import type { RunState } from './run-state.js';
 
 /**
- * The end of every run that was not unsubscribed: pair open tool calls, write the
- * session, then the one terminal `run.updated`. A failed run errors after it.
+ * The end of every run that was not unsubscribed: pair open tool calls, write
+ * the rest of the history (again if input was injected meanwhile), release the
+ * controls, then the one terminal `run.updated`. A failed run errors after it.
+ *
+ * A cancel that arrives while the last write is pending ends the wait at once:
+ * the run fails with a {@link SessionError} saying the write did not finish (the
+ * write itself goes on, and later runs on the session wait for it).
  */
-export function finishRun<TContext>(state: RunState<TContext>): Observable<StreamEvent<unknown>> {
+export function finishRun<TContext>(state: RunState<TContext>, release: () => void): Observable<StreamEvent<unknown>> {
   return defer(() => {
-    if (!state.status) state.end('failed', { error: new Error('The run ended without an outcome.') });
+    if (!state.outcome) state.settle({ status: 'failed', error: new AgentsError('The run ended without an outcome.') });
     const paired = state.pairOpenCalls().map((item): StreamEvent<unknown> => ({ type: 'item.created', item }));
-    // Without a session there is nothing to wait for, and the end stays synchronous.
-    const persist$ = !state.options.session ? EMPTY : defer(() => from(state.persist())).pipe(
-      ignoreElements(),
-      catchError((error: unknown) => {
-        // A run whose history could not be saved has lost something: say so.
-        state.status = 'failed';
-        state.error = error instanceof Error ? error : new Error(String(error));
-        return EMPTY;
+    const writer = state.writer;
+    const save$ = !writer
+      ? EMPTY
+      : saveAll(state).pipe(
+          takeUntil(state.stop$),
+          catchError((error: unknown) => {
+            // A run whose history could not be saved has lost something: say so.
+            failSave(state, error as SessionError);
+            return EMPTY;
+          }),
+        );
+    return concat(
+      from(paired),
+      save$,
+      defer(() => {
+        // The cancel came while the write was pending: it did not finish in time.
+        if (writer?.busy) {
+          failSave(state, new SessionError('addItems', state.options.session?.id, `did not finish before the run was stopped (${state.stopReason}).`));
+        }
+        release();
+        return terminal(state);
       }),
     );
-    return concat(from(paired), persist$, defer(() => terminal(state)));
   });
+}
+
+/** Writes everything, then again while injected input keeps arriving. */
+function saveAll<TContext>(state: RunState<TContext>): Observable<never> {
+  return defer(() => {
+    const waiting = state.injections.size;
+    return concat(
+      state.writer!.write(state.history(true), true),
+      defer(() => (state.injections.size > waiting ? saveAll(state) : EMPTY)),
+    );
+  });
+}
+
+function failSave<TContext>(state: RunState<TContext>, error: SessionError): void {
+  const previous = state.outcome;
+  state.outcome = { status: 'failed', error, ...(previous?.reason !== undefined ? { reason: previous.reason } : {}) };
 }
 
 function terminal<TContext>(state: RunState<TContext>): Observable<StreamEvent<unknown>> {

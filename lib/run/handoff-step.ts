@@ -1,7 +1,7 @@
-import { concat, defer, from, ignoreElements, type Observable, of } from 'rxjs';
+import { catchError, concat, defer, from, ignoreElements, type Observable, of, throwError } from 'rxjs';
 import type { Handoff } from '../agent/handoff.js';
 import { z } from 'zod';
-import { RunCancelledError } from '../errors/agents-error.js';
+import { asAgentsError, RunCancelledError } from '../errors/agents-error.js';
 import { ToolCallError } from '../errors/tool-call-error.js';
 import type { StreamEvent } from '../events/stream-event.js';
 import type { RunItem, ToolCallRunItem, ToolOutputRunItem } from '../items/run-item.js';
@@ -26,6 +26,14 @@ export function handoffStep<TContext>(
       output(state, call, `Ignored: only one handoff can happen at a time, and the conversation was handed to ${to}.`),
     );
 
+    // An after-turn cancel came: the handoff is recorded (its call answered) but not taken.
+    if (state.afterTurn !== undefined) {
+      const message = `Handoff to ${to} was not taken: the run was cancelled (${state.afterTurn}).`;
+      const call = first.call.rawItem;
+      const notTaken = output(state, first.call, message, new ToolCallError('cancelled', call.name, call.call_id, message));
+      return emit(state, [notTaken, ...ignored]);
+    }
+
     let input: unknown;
     try {
       input = parseInput(first.handoff, first.call.rawItem.arguments);
@@ -46,7 +54,11 @@ export function handoffStep<TContext>(
     const callback$ = callWithSignal(
       (signal): Answer<unknown> => onHandoff?.({ context: state.options.context as TContext, fromAgent: from_, toAgent: to, signal }, input),
       () => new RunCancelledError(state.stopReason),
-    ).pipe(ignoreElements(), state.tracing.handoff<never>(from_, to));
+    ).pipe(
+      ignoreElements(),
+      catchError((error: unknown) => throwError(() => asAgentsError(error, `The onHandoff of the handoff from "${from_}" to "${to}"`))),
+      state.tracing.handoff<never>(from_, to),
+    );
 
     return concat(
       callback$,

@@ -1,6 +1,5 @@
 import { Subject } from 'rxjs';
-import type { InputItem, RunInput } from '../items/input-item.js';
-import { toInputItems } from '../items/to-input-items.js';
+import type { InputItem } from '../items/input-item.js';
 
 /** Input injected into a running run, held until the next model call takes it. */
 export class InjectQueue {
@@ -8,8 +7,9 @@ export class InjectQueue {
   /** Emits each time input arrives (interrupt mode restarts the model stream on it). */
   readonly arrived$ = new Subject<void>();
 
-  push(input: RunInput): void {
-    this.pending.push(...toInputItems(input));
+  /** Queues validated items. */
+  push(items: readonly InputItem[]): void {
+    this.pending.push(...items);
     this.arrived$.next();
   }
 

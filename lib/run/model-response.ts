@@ -1,10 +1,11 @@
-import { Observable } from 'rxjs';
-import { ModelError } from '../errors/agents-error.js';
+import { asyncScheduler, Observable, type Subscription } from 'rxjs';
+import { describe, ModelError } from '../errors/agents-error.js';
 import type { StreamEvent } from '../events/stream-event.js';
 import { messageRefusal, messageText } from '../items/message-text.js';
 import type { OutputItem } from '../items/input-item.js';
 import type { RunItem } from '../items/run-item.js';
 import type { ModelEvent } from '../model/model.js';
+import { retryDelay } from './model-retry.js';
 import type { RunState } from './run-state.js';
 
 /** One model response as it streams: its text so far and the items it completed. */
@@ -23,8 +24,12 @@ export class ModelResponse {
 
 /**
  * Turns a model stream into run events, recording completed items in the run
- * state as they arrive (so a cancel mid-stream keeps them). Written as a plain
- * subscriber rather than an operator chain: it is the hot path of every delta.
+ * state as they arrive (so a cancel mid-stream keeps them). A transient failure
+ * before anything was streamed is retried after a back-off (`modelRetry`),
+ * reported by a `model.retry` event; unsubscribing stops the wait. An event the
+ * run cannot read fails the stream with a `ModelError` rather than escaping.
+ * Written as a plain subscriber rather than an operator chain: it is the hot path
+ * of every delta.
  */
 export function streamModelResponse<TContext>(
   model$: Observable<ModelEvent>,
@@ -32,53 +37,83 @@ export function streamModelResponse<TContext>(
   response: ModelResponse,
 ): Observable<StreamEvent<unknown>> {
   const agent = state.agent.name;
-  return new Observable<StreamEvent<unknown>>((subscriber) =>
-    model$.subscribe({
-      next: (event) => {
-        switch (event.type) {
-          case 'text.delta':
-            response.text += event.delta;
-            subscriber.next({ type: 'text.delta', delta: event.delta, agent });
-            return;
-          case 'reasoning.delta':
-            subscriber.next({ type: 'reasoning.delta', delta: event.delta, agent });
-            return;
-          case 'raw':
-            subscriber.next({ type: 'model.event', event: event.event });
-            return;
-          case 'item.done': {
-            const item = toRunItem(event.item, agent);
-            response.items.push(item);
-            state.items.push(item);
-            subscriber.next({ type: 'item.created', item });
-            return;
+  return new Observable<StreamEvent<unknown>>((subscriber) => {
+    let attempt = 0;
+    let current: Subscription | undefined;
+    let wait: Subscription | undefined;
+    const start = () => {
+      current = model$.subscribe({
+        next: (event) => {
+          try {
+            take(event);
+          } catch (cause) {
+            current?.unsubscribe();
+            subscriber.error(new ModelError(`The model sent an event the run cannot read (${describe(cause)}).`, { cause }));
           }
-          case 'response.completed':
-            response.completed = true;
-            if (event.usage) state.addUsage(event.usage);
-            return;
-          case 'response.started':
-            return;
+        },
+        error: (error: unknown) => {
+          const delayMs = response.text === '' && response.items.length === 0 ? retryDelay(error, ++attempt, state.options.modelRetry) : undefined;
+          if (delayMs === undefined) return subscriber.error(error);
+          subscriber.next({ type: 'model.retry', agent, attempt, delayMs, error: error as ModelError });
+          wait = (state.options.scheduler ?? asyncScheduler).schedule(start, delayMs);
+        },
+        complete: () => {
+          if (response.completed) subscriber.complete();
+          else subscriber.error(new ModelError('The model stream ended before the response was complete.'));
+        },
+      });
+    };
+    const take = (event: ModelEvent) => {
+      switch (event.type) {
+        case 'text.delta':
+          if (typeof event.delta !== 'string') throw new TypeError('a text.delta event needs a string delta');
+          response.text += event.delta;
+          subscriber.next({ type: 'text.delta', delta: event.delta, agent });
+          return;
+        case 'reasoning.delta':
+          subscriber.next({ type: 'reasoning.delta', delta: event.delta, agent });
+          return;
+        case 'raw':
+          subscriber.next({ type: 'model.event', event: event.event });
+          return;
+        case 'item.done': {
+          const item = toRunItem(event.item, agent);
+          response.items.push(item);
+          state.items.push(item);
+          subscriber.next({ type: 'item.created', item });
+          return;
         }
-      },
-      error: (error: unknown) => subscriber.error(error),
-      complete: () => {
-        if (response.completed) subscriber.complete();
-        else subscriber.error(new ModelError('The model stream ended before the response was complete.'));
-      },
-    }),
-  );
+        case 'response.completed':
+          response.completed = true;
+          if (event.usage) state.addUsage(event.usage);
+          return;
+        case 'response.started':
+          return;
+        default:
+          throw new TypeError(`unknown event type ${String((event as { type?: unknown } | null)?.type)}`);
+      }
+    };
+    start();
+    return () => {
+      current?.unsubscribe();
+      wait?.unsubscribe();
+    };
+  });
 }
 
 function toRunItem(item: OutputItem, agentName: string): RunItem {
   switch (item.type) {
     case 'function_call':
+      if (typeof item.call_id !== 'string' || typeof item.name !== 'string' || typeof item.arguments !== 'string') {
+        throw new TypeError('a function_call item needs a call_id, a name and arguments as strings');
+      }
       return { type: 'tool_call', agentName, rawItem: item };
     case 'reasoning':
       return { type: 'reasoning', agentName, rawItem: item };
     case 'provider_item':
       return { type: 'provider_item', agentName, itemType: item.itemType, rawItem: item };
     default: {
+      if (item?.role !== 'assistant' || item.content === undefined) throw new TypeError('an output message needs role "assistant" and content');
       const refusal = messageRefusal(item);
       return { type: 'message_output', agentName, rawItem: item, text: messageText(item), ...(refusal ? { refusal } : {}) };
     }

@@ -1,4 +1,5 @@
 import { concat, defer, EMPTY, type Observable, of } from 'rxjs';
+import { asAgentsError } from '../errors/agents-error.js';
 import type { StreamEvent } from '../events/stream-event.js';
 import type { Model } from '../model/model.js';
 import { withAgentTools } from './agent-tools.js';
@@ -14,9 +15,19 @@ export function runAgent<TContext>(state: RunState<TContext>): Observable<Stream
       of<StreamEvent<unknown>>({ type: 'agent.updated', agent: agent.name }),
       withAgentTools(state, runTurn(state)).pipe(state.tracing.agent(agent as never, () => modelOrNothing(state))),
       // A handoff ended this agent's stretch (and its span): the next agent takes over.
-      defer(() => (state.takeHandoff() ? runAgent(state) : EMPTY)),
+      defer(() => (handOver(state) ? runAgent(state) : EMPTY)),
     );
   });
+}
+
+/** Takes the pending handoff; its input filter is user code, so a throw is named. */
+function handOver<TContext>(state: RunState<TContext>): boolean {
+  const target = state.pendingHandoff?.agent.name;
+  try {
+    return state.takeHandoff();
+  } catch (error) {
+    throw asAgentsError(error, `The inputFilter of the handoff to "${target}"`);
+  }
 }
 
 /** The agent's model for span attributes; a missing model fails the run later, at the model call. */

@@ -1,38 +1,43 @@
-import { Observable, Subscription } from 'rxjs';
+import { Subscription } from 'rxjs';
+import { UserCodeError } from '../errors/agents-error.js';
+import { validateRunInput } from '../items/validate-input.js';
 import { cancellations } from './cancel-request.js';
 import type { RunState } from './run-state.js';
 
 /**
- * The run's control streams (`cancel$`, `signal`, `inject$`, `approvals$`) as one
- * notifier for `takeUntil`: subscribed before the body (nothing early is missed),
- * unsubscribed with it. It emits on an immediate cancel; an `after_turn` cancel is
- * noted for the turn loop; injected input and approvals are handed to the state.
- * An error in any of them fails the run rather than leaving it uncontrollable.
- * Undefined when the run has no control stream, so it costs nothing then.
+ * Subscribes the run's control streams (`cancel$`, `signal`, `inject$`,
+ * `approvals$`) at the instant of subscribe, before the first event is emitted,
+ * so a value sent from inside any event handler takes effect. They stay
+ * subscribed until the terminal event: input injected while the session is
+ * written is still reported and stored. An immediate cancel settles the run and
+ * fires `state.stop$`; an `after_turn` one is noted for the turn loop; injected
+ * input is validated and queued; a control stream that errors, or injected input
+ * of the wrong shape, fails the run.
  */
-export function runControls<TContext>(state: RunState<TContext>): Observable<void> | undefined {
+export function subscribeControls<TContext>(state: RunState<TContext>): Subscription {
   const { cancel$, signal, inject$, approvals$ } = state.options;
-  if (!cancel$ && !signal && !inject$ && !approvals$) return undefined;
-  return new Observable<void>((subscriber) => {
-    const subscriptions = new Subscription();
-    const error = (e: unknown) => subscriber.error(e);
-    if (cancel$ || signal) {
-      subscriptions.add(
-        cancellations(cancel$, signal).subscribe({
-          next: (cancel) => {
-            if (cancel.mode === 'after_turn') {
-              state.stopAfterTurn ??= cancel.reason;
-              return;
-            }
-            state.end('cancelled', { reason: cancel.reason });
-            subscriber.next();
-          },
-          error,
-        }),
-      );
-    }
-    if (inject$) subscriptions.add(inject$.subscribe({ next: (input) => state.injections.push(input), error }));
-    if (approvals$) subscriptions.add(approvals$.subscribe({ next: (decision) => state.approvals.decide(decision), error }));
-    return subscriptions;
-  });
+  const subscriptions = new Subscription();
+  const failed = (name: string) => (error: unknown) => state.fail(new UserCodeError(name, error));
+  if (cancel$ || signal) {
+    subscriptions.add(
+      cancellations(cancel$, signal).subscribe({
+        next: (cancel) => state.cancel(cancel.reason, cancel.mode),
+        error: failed('cancel$'),
+      }),
+    );
+  }
+  if (inject$) {
+    subscriptions.add(
+      inject$.subscribe({
+        next: (input) => {
+          const items = validateRunInput(input, 'inject$ value');
+          if (items instanceof Error) state.fail(items);
+          else state.injections.push(items);
+        },
+        error: failed('inject$'),
+      }),
+    );
+  }
+  if (approvals$) subscriptions.add(approvals$.subscribe({ next: (decision) => state.approvals.decide(decision), error: failed('approvals$') }));
+  return subscriptions;
 }

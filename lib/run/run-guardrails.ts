@@ -1,7 +1,7 @@
-import { concat, map, merge, mergeMap, type Observable, of, take, throwError } from 'rxjs';
+import { catchError, concat, map, merge, mergeMap, type Observable, of, take, throwError, throwIfEmpty } from 'rxjs';
 import type { GuardrailFunctionOutput, GuardrailResult, InputGuardrail, OutputGuardrail } from '../agent/guardrail.js';
 import { InputGuardrailTripwireTriggered, OutputGuardrailTripwireTriggered } from '../errors/guardrail-tripwire.js';
-import { RunCancelledError } from '../errors/agents-error.js';
+import { asAgentsError, RunCancelledError, UserCodeError } from '../errors/agents-error.js';
 import type { StreamEvent } from '../events/stream-event.js';
 import { callWithSignal } from '../util/call-with-signal.js';
 import type { RunState } from './run-state.js';
@@ -20,8 +20,7 @@ export function runGuardrails<TContext>(
   const agentName = state.agent.name;
   return merge(
     ...guardrails.map((guardrail) =>
-      check(state, guardrail, subject).pipe(
-        take(1),
+      check(state, kind, guardrail, subject).pipe(
         map((output): GuardrailResult => ({ kind, name: guardrail.name, agentName, output })),
         state.tracing.guardrail(kind, guardrail.name, agentName),
       ),
@@ -32,7 +31,8 @@ export function runGuardrails<TContext>(
       const event: StreamEvent<unknown> = { type: 'guardrail.result', result };
       if (!result.output.tripwireTriggered) return of(event);
       const error = kind === 'input' ? new InputGuardrailTripwireTriggered(result) : new OutputGuardrailTripwireTriggered(result);
-      state.stopReason = error.message;
+      // Decided now, so the work torn down by the error learns why.
+      state.settle({ status: 'failed', error });
       return concat(of(event), throwError(() => error));
     }),
   );
@@ -41,12 +41,25 @@ export function runGuardrails<TContext>(
 /** One guardrail as a cold Observable whose signal fires if the run stops before it answers. */
 function check<TContext>(
   state: RunState<TContext>,
+  kind: 'input' | 'output',
   guardrail: InputGuardrail<TContext> | OutputGuardrail<TContext>,
   subject: unknown,
 ): Observable<GuardrailFunctionOutput> {
   const agentName = state.agent.name;
+  const component = `${kind === 'input' ? 'Input' : 'Output'} guardrail "${guardrail.name}" of agent "${agentName}"`;
   return callWithSignal(
     (signal) => guardrail.execute(subject as never, { context: state.options.context as TContext, agentName, signal }),
     () => new RunCancelledError(state.stopReason),
+  ).pipe(
+    take(1),
+    map((output) => {
+      if (typeof output?.tripwireTriggered !== 'boolean') {
+        throw new UserCodeError(component, undefined, 'answered without a boolean tripwireTriggered.');
+      }
+      return output;
+    }),
+    // A guardrail that gives no answer has not let anything through.
+    throwIfEmpty(() => new UserCodeError(component, undefined, 'completed without an answer.')),
+    catchError((error: unknown) => throwError(() => asAgentsError(error, component))),
   );
 }

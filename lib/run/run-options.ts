@@ -6,6 +6,7 @@ import type { OnBusy } from '../conversation/conversation-lock.js';
 import type { Session } from '../session/session.js';
 import type { ToolApprovalDecision } from '../tools/approval-desk.js';
 import type { CancelRequest } from './cancel-request.js';
+import { type AgentsError, UserError } from '../errors/agents-error.js';
 
 export type { ModelProvider } from '../model/model.js';
 
@@ -32,7 +33,10 @@ export interface RunOptions<TContext = unknown> {
   readonly maxTurns?: number;
   /** Your own object, handed to tools and dynamic instructions. */
   readonly context?: TContext;
-  /** History to read at start and append to at the end. */
+  /**
+   * Conversation memory: read at start, then written as the run goes (see {@link Session}),
+   * so the stored history is valid model input at every instant.
+   */
   readonly session?: Session;
   /**
    * What this run does when the session's conversation already has a run in flight
@@ -41,6 +45,20 @@ export interface RunOptions<TContext = unknown> {
    * gracefully then starts, `steer` injects this input into it and follows its events.
    */
   readonly onBusy?: OnBusy;
+  /**
+   * Longest wait for one session call (`getItems`, `addItems`). A call that takes longer
+   * fails the run with a `SessionError`. Default 2000.
+   */
+  readonly sessionTimeoutMs?: number;
+  /**
+   * Receives failures no subscriber can see any more: a session write that fails after the
+   * run was unsubscribed. Default: `console.error`.
+   */
+  readonly onError?: (error: AgentsError) => void;
+  /** Most characters of a tool's output sent to the model; longer output is truncated and says so. Default 100,000. */
+  readonly maxToolOutputChars?: number;
+  /** Retries of model calls that fail before streaming anything (HTTP 408, 409, 429, 5xx, lost connections). */
+  readonly modelRetry?: ModelRetryOptions;
   /** Scheduler for tool timeouts (virtual time in tests). Default: `asyncScheduler`. */
   readonly scheduler?: SchedulerLike;
   /** OpenTelemetry tracer for the run's spans. Default: the global tracer provider's (a no-op unless one is registered). */
@@ -51,4 +69,38 @@ export interface RunOptions<TContext = unknown> {
   readonly tracing?: boolean;
   /** Record prompts, instructions, tool arguments and results on spans. Default false. */
   readonly traceSensitiveData?: boolean;
+}
+
+/** How model calls are retried: an RxJS retry with exponential back-off that unsubscribing stops. */
+export interface ModelRetryOptions {
+  /** Retries after the first attempt. Default 2; 0 turns retrying off. */
+  readonly maxRetries?: number;
+  /** Wait before the first retry, doubled each time (a server's `retry-after` wins when longer). Default 500. */
+  readonly initialDelayMs?: number;
+  /** Longest wait between attempts. Default 8000. */
+  readonly maxDelayMs?: number;
+}
+
+/** Default of `sessionTimeoutMs`. */
+export const defaultSessionTimeoutMs = 2000;
+
+/** Checks options that would otherwise misbehave quietly (a `maxTurns` of `NaN` loops forever). */
+export function validateRunOptions(options: RunOptions<never> | RunOptions<unknown>): UserError | undefined {
+  if (options === null || typeof options !== 'object') return new UserError(`run() options must be an object, got ${String(options)}.`);
+  const count = (name: string, value: unknown, min: number) =>
+    value === undefined || (Number.isInteger(value) && (value as number) >= min)
+      ? undefined
+      : new UserError(`Invalid option ${name}: expected an integer of at least ${min}, got ${String(value)}.`);
+  const retry = options.modelRetry;
+  return (
+    count('maxTurns', options.maxTurns, 1) ??
+    count('sessionTimeoutMs', options.sessionTimeoutMs, 1) ??
+    count('maxToolOutputChars', options.maxToolOutputChars, 1) ??
+    count('modelRetry.maxRetries', retry?.maxRetries, 0) ??
+    count('modelRetry.initialDelayMs', retry?.initialDelayMs, 0) ??
+    count('modelRetry.maxDelayMs', retry?.maxDelayMs, 0) ??
+    (options.injectMode !== undefined && options.injectMode !== 'queue' && options.injectMode !== 'interrupt'
+      ? new UserError(`Invalid option injectMode: expected 'queue' or 'interrupt', got ${String(options.injectMode)}.`)
+      : undefined)
+  );
 }

@@ -1,14 +1,18 @@
+import { EMPTY, type Observable, Subject } from 'rxjs';
 import type { Agent } from '../agent/agent.js';
-import type { RunResult } from '../events/run-result.js';
-import type { TerminalRunStatus } from '../events/run-status.js';
-import type { FunctionCallItem, InputItem } from '../items/input-item.js';
-import type { RunItem, ToolOutputRunItem } from '../items/run-item.js';
-import { addUsage, emptyUsage, type Usage } from '../model/usage.js';
-import { cancelledOutput } from '../session/pair-tool-calls.js';
 import type { GuardrailResult } from '../agent/guardrail.js';
 import type { Handoff } from '../agent/handoff.js';
+import { ToolCallError } from '../errors/tool-call-error.js';
+import type { RunResult } from '../events/run-result.js';
+import type { TerminalRunStatus } from '../events/run-status.js';
+import type { InputItem } from '../items/input-item.js';
+import type { RunItem, ToolCallRunItem, ToolOutputRunItem } from '../items/run-item.js';
+import { addUsage, emptyUsage, type Usage } from '../model/usage.js';
+import { cancelledOutput } from '../session/pair-tool-calls.js';
+import type { SessionWriter } from '../session/session-writer.js';
 import { ApprovalDesk } from '../tools/approval-desk.js';
 import type { Tool } from '../tools/tool.js';
+import type { NestedRunner } from '../tools/tool.js';
 import { noTracing, type RunTracing } from '../tracing/run-tracing.js';
 import { InjectQueue } from './inject-queue.js';
 import type { RunOptions } from './run-options.js';
@@ -16,9 +20,24 @@ import type { RunOptions } from './run-options.js';
 /** Why tools and spans stop when nothing more specific is known: the subscriber left. */
 export const defaultStopReason = 'the run was unsubscribed';
 
+/** How a run ended: set once, by whoever decides first. */
+export interface Outcome {
+  readonly status: TerminalRunStatus;
+  readonly reason?: string;
+  readonly error?: Error;
+  readonly finalOutput?: unknown;
+}
+
 /**
- * Everything one run (one subscription) knows. Created inside `defer`, so each
- * subscription gets its own; nothing here outlives the run except the result.
+ * What one run (one subscription) shares between the operators of its loop:
+ * the agent in charge, the items produced, the outcome once decided. State that
+ * only one operator needs lives in that operator's closure instead (the turn's
+ * response in `runTurn`, held tool outputs in `runTools`, control subscriptions in
+ * `subscribeControls`). Created inside `defer`, so each subscription gets its own.
+ *
+ * Who writes what: `runAgent` sets `agent`; `modelCall` counts `turn` (every model
+ * call counts) and records items with `record`; the controls call `cancel`,
+ * `fail` and `injections.push`; whoever decides the end calls `settle`.
  */
 export class RunState<TContext> {
   agent: Agent<TContext, unknown>;
@@ -26,52 +45,96 @@ export class RunState<TContext> {
   tools: readonly Tool<TContext>[] = [];
   /** History read from the session at start. */
   past: readonly InputItem[] = [];
-  /** Every item the run emitted, in order. */
+  /** Every item the run produced, in order. */
   readonly items: RunItem[] = [];
-  /** Tool outputs that finished but wait for an earlier call's output, so outputs keep the calls' order. */
-  readonly heldOutputs = new Map<string, ToolOutputRunItem>();
   readonly injections = new InjectQueue();
   usage: Usage = emptyUsage;
+  /** Model calls made so far (restarts after an interruption included). */
   turn = 0;
-  status: TerminalRunStatus | undefined;
-  reason: string | undefined;
-  error: Error | undefined;
-  finalOutput: unknown;
+  /** Set once: how the run ended. */
+  outcome: Outcome | undefined;
   /** Set by an `after_turn` cancel: the reason to stop with once the turn is over. */
-  stopAfterTurn: string | undefined;
-  /** Why tools are being stopped, for their signal and `onCancel`. */
-  stopReason = defaultStopReason;
-  private approvalDesk: ApprovalDesk | undefined;
-
-  /** Where tool approval decisions arrive (made on first use: most runs never need one). */
-  get approvals(): ApprovalDesk {
-    return (this.approvalDesk ??= new ApprovalDesk());
-  }
+  afterTurn: string | undefined;
+  /** Why a model stream in flight is being abandoned (an interrupting injection), while it is. */
+  interruption: string | undefined;
+  /** Emits when the run must stop now (an immediate cancel, a failed control stream). */
+  readonly stop$ = new Subject<void>();
+  private afterTurnSubject: Subject<void> | undefined;
+  /** Starts runs nested in a tool call (set by the run loop, so no other room imports it). */
+  nestedRun: ((callId: string) => NestedRunner<TContext>) | undefined;
+  /** Tool outputs that finished but wait for an earlier call's output (owned by `runTools`; `pairOpenCalls` keeps them). */
+  readonly heldOutputs = new Map<string, ToolOutputRunItem>();
+  /** Errors thrown by tools' `onCancel`, by call id, for the cut-off call's output item. */
+  readonly cancelFailures = new Map<string, Error>();
   readonly inputGuardrailResults: GuardrailResult[] = [];
   readonly outputGuardrailResults: GuardrailResult[] = [];
   /** Set by a handoff call: the agent to take over when the current agent's turn ends. */
   pendingHandoff: Handoff<TContext> | undefined;
-  /** History as shaped by a handoff's input filter, and where in `items` it was taken. */
-  private filtered: { readonly history: readonly InputItem[]; readonly from: number } | undefined;
   /** Spans for this run (a no-op unless tracing is on and a provider is registered). */
   tracing: RunTracing = noTracing;
-  private persisted: Promise<void> | undefined;
+  /** Writes history to the session as it happens (undefined without a session). */
+  writer: SessionWriter | undefined;
+  /** History as shaped by a handoff's input filter, and where in `items` it was taken. */
+  private filtered: { readonly history: readonly InputItem[]; readonly from: number } | undefined;
+  private approvalDesk: ApprovalDesk | undefined;
 
   constructor(
     agent: Agent<TContext, unknown>,
+    /** The run's input. */
     readonly input: readonly InputItem[],
     readonly options: RunOptions<TContext>,
+    /** The input is already in the session (a re-subscription after a failed attempt stored it). */
+    readonly inputStored = false,
   ) {
     this.agent = agent;
+  }
+
+  /** Where tool approval decisions arrive (made on first use: most runs never need one). */
+  get approvals(): ApprovalDesk {
+    return (this.approvalDesk ??= (this.options as { approvalDesk?: ApprovalDesk }).approvalDesk ?? new ApprovalDesk());
   }
 
   get maxTurns(): number {
     return this.options.maxTurns ?? 10;
   }
 
+  /** Why running work (tools, spans) is being stopped, for signals, `onCancel` and span attributes. */
+  get stopReason(): string {
+    const outcome = this.outcome;
+    if (outcome && outcome.status !== 'completed') return outcome.reason ?? outcome.error?.message ?? outcome.status;
+    return this.interruption ?? defaultStopReason;
+  }
+
+  /** Emits when an `after_turn` cancel arrives (calls waiting for approval stop waiting then). */
+  get afterTurn$(): Observable<void> {
+    return (this.afterTurnSubject ??= new Subject<void>());
+  }
+
+  /** Decides how the run ends; the first decision is the one kept. */
+  settle(outcome: Outcome): void {
+    this.outcome ??= outcome;
+  }
+
+  /** A graceful cancel: `after_turn` waits for the turn's end, `immediate` stops now. */
+  cancel(reason: string, mode: 'immediate' | 'after_turn'): void {
+    if (mode === 'after_turn') {
+      this.afterTurn ??= reason;
+      this.afterTurnSubject?.next();
+      return;
+    }
+    this.settle({ status: 'cancelled', reason });
+    this.stop$.next();
+  }
+
+  /** Fails the run now (a control stream failed, injected input was invalid). */
+  fail(error: Error): void {
+    this.settle({ status: 'failed', error });
+    this.stop$.next();
+  }
+
   /** The model input: history, the run's input, then what the run produced (as a handoff filter left it). */
   modelInput(): InputItem[] {
-    const input = this.filtered ? [...this.filtered.history] : [...this.past, ...this.input];
+    const input = this.filtered ? [...this.filtered.history] : [...this.past, ...(this.inputStored ? [] : this.input)];
     for (let i = this.filtered?.from ?? 0; i < this.items.length; i++) input.push(this.items[i]!.rawItem);
     return input;
   }
@@ -90,69 +153,67 @@ export class RunState<TContext> {
     this.usage = addUsage(this.usage, usage);
   }
 
-  /** Ends the run's decision: the first terminal status set is the one kept. */
-  end(status: TerminalRunStatus, detail: { reason?: string; error?: Error; finalOutput?: unknown } = {}): void {
-    if (this.status) return;
-    this.status = status;
-    this.reason = detail.reason;
-    this.error = detail.error;
-    this.finalOutput = detail.finalOutput;
-    if (status !== 'completed') this.stopReason = detail.reason ?? detail.error?.message ?? status;
+  /**
+   * What the run adds to the session: its input (unless stored already), its
+   * items, and, at the end, injected input no model call took.
+   */
+  history(withUnconsumed = false): InputItem[] {
+    const history: InputItem[] = this.inputStored ? [] : [...this.input];
+    for (const item of this.items) history.push(item.rawItem);
+    if (withUnconsumed) history.push(...this.injections.peek());
+    return history;
+  }
+
+  /** Writes what is valid of the history so far; completes once stored (at once without a session). */
+  save(): Observable<never> {
+    return this.writer ? this.writer.write(this.history()) : EMPTY;
   }
 
   /**
-   * Outputs for calls left without one: the finished-but-held output where there
-   * is one, a synthetic "cancelled" output otherwise. Adds them to `items`.
+   * Outputs for calls left without one: a synthetic output with a `cancelled`
+   * {@link ToolCallError} (and the `onCancel` failure, if any). Adds them to `items`.
    */
   pairOpenCalls(): ToolOutputRunItem[] {
     const answered = new Set<string>();
     for (const { rawItem } of this.items) if (rawItem.type === 'function_call_output') answered.add(rawItem.call_id);
     const added: ToolOutputRunItem[] = [];
     for (const item of this.items) {
-      if (item.type !== 'tool_call' || answered.has(item.rawItem.call_id)) continue;
-      added.push(this.heldOutputs.get(item.rawItem.call_id) ?? this.cancelledItem(item.rawItem, item.agentName));
+      if (item.type === 'tool_call' && !answered.has(item.rawItem.call_id)) {
+        added.push(this.heldOutputs.get(item.rawItem.call_id) ?? this.cancelledItem(item));
+      }
     }
     this.items.push(...added);
     return added;
   }
 
-  private cancelledItem(call: FunctionCallItem, agentName: string): ToolOutputRunItem {
+  private cancelledItem({ rawItem: call, agentName }: ToolCallRunItem): ToolOutputRunItem {
+    const rawItem = cancelledOutput(call, this.stopReason);
+    const onCancelError = this.cancelFailures.get(call.call_id);
     return {
       type: 'tool_output',
       agentName,
       toolName: call.name,
       output: undefined,
-      rawItem: cancelledOutput(call, this.reason ?? this.stopReason),
+      error: new ToolCallError('cancelled', call.name, call.call_id, rawItem.output),
+      ...(onCancelError ? { onCancelError } : {}),
+      rawItem,
     };
   }
 
-  /** What the run adds to history: its input, its items (paired), then input injected too late. */
-  newHistory(): InputItem[] {
-    this.pairOpenCalls();
-    return [...this.input, ...this.items.map((i) => i.rawItem), ...this.injections.peek()];
-  }
-
-  /** Writes the session once, whatever ends the run; later calls share the first write. */
-  persist(): Promise<void> {
-    this.persisted ??= this.options.session
-      ? this.options.session.addItems(this.newHistory())
-      : Promise.resolve();
-    return this.persisted;
-  }
-
   result(): RunResult<unknown> {
+    const outcome = this.outcome ?? { status: 'failed' };
     return {
-      status: this.status ?? 'failed',
-      finalOutput: this.finalOutput,
+      status: outcome.status,
+      finalOutput: outcome.finalOutput,
       items: [...this.items],
-      history: [...this.past, ...this.newHistory()],
+      history: [...this.past, ...this.history(true)],
       unconsumedInput: [...this.injections.peek()],
       usage: this.usage,
       lastAgent: this.agent.name,
       inputGuardrailResults: [...this.inputGuardrailResults],
       outputGuardrailResults: [...this.outputGuardrailResults],
-      reason: this.reason,
-      error: this.error,
+      reason: outcome.reason,
+      error: outcome.error,
     };
   }
 }

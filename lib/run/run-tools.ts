@@ -1,14 +1,21 @@
-import { asyncScheduler, merge, mergeMap, type Observable } from 'rxjs';
-import type { StreamEvent } from '../events/stream-event.js';
+import { trace } from '@opentelemetry/api';
+import { asyncScheduler, concat, defer, from, merge, mergeMap, type Observable } from 'rxjs';
+import { ToolCallError } from '../errors/tool-call-error.js';
+import type { StreamEvent, ToolApprovalRequestedEvent } from '../events/stream-event.js';
 import type { ToolCallRunItem, ToolOutputRunItem } from '../items/run-item.js';
+import { cancelledOutput } from '../session/pair-tool-calls.js';
 import { invokeToolCall } from '../tools/invoke-tool-call.js';
-import type { RunOptions } from './run-options.js';
 import type { RunState } from './run-state.js';
+
+/** Default of `maxToolOutputChars`. */
+const defaultMaxToolOutputChars = 100_000;
 
 /**
  * Runs a response's tool calls concurrently. Progress is reported as it happens;
  * outputs are reported (and enter history) in the calls' order, so a fast call
- * waits in `heldOutputs` for the slower calls before it.
+ * waits in `heldOutputs` for the slower calls before it. A call that ends
+ * without output (its approval wait cut by an `after_turn` cancel) is answered as
+ * cancelled, in its place.
  */
 export function runTools<TContext>(
   state: RunState<TContext>,
@@ -21,7 +28,15 @@ export function runTools<TContext>(
     scheduler: state.options.scheduler ?? asyncScheduler,
     stopReason: () => state.stopReason,
     approvals: state.approvals,
-    runOptions: (callId: string) => ({ ...inheritedOptions(state.options), traceContext: state.tracing.toolContext(callId) }),
+    afterTurn$: state.afterTurn$,
+    maxOutputChars: state.options.maxToolOutputChars ?? defaultMaxToolOutputChars,
+    runNested: state.nestedRun,
+    onCancelFailed: (callId: string, error: Error) => {
+      state.cancelFailures.set(callId, error);
+      // The call's span is still open here (a span ends after its source is torn down).
+      const context = state.tracing.toolContext(callId);
+      if (context) trace.getSpan(context)?.recordException(error);
+    },
   };
   let next = 0;
   const released = (): ToolOutputRunItem[] => {
@@ -33,36 +48,59 @@ export function runTools<TContext>(
     }
     return ready;
   };
+  const cutOff = (): StreamEvent<unknown>[] => {
+    for (const { rawItem: call } of calls.slice(next)) {
+      if (state.heldOutputs.has(call.call_id)) continue;
+      const rawItem = cancelledOutput(call, state.afterTurn ?? state.stopReason);
+      state.heldOutputs.set(call.call_id, {
+        type: 'tool_output',
+        agentName: agent.name,
+        toolName: call.name,
+        output: undefined,
+        error: new ToolCallError('cancelled', call.name, call.call_id, rawItem.output),
+        rawItem,
+      });
+    }
+    return released().map((item) => ({ type: 'item.created', item }));
+  };
 
-  return merge(
-    ...calls.map((call) =>
-      invokeToolCall(call.rawItem, state.tools, env).pipe(
-        state.tracing.tool(call.rawItem, state.tools.find((t) => t.name === call.rawItem.name) as never),
-        mergeMap((update): StreamEvent<unknown>[] => {
-          const { call_id: callId, name: toolName } = call.rawItem;
-          if (update.type === 'progress') return [{ type: 'tool.progress', callId, toolName, value: update.value }];
-          if (update.type === 'approval') {
-            return [
-              {
-                type: 'tool.approval_requested',
-                callId,
-                toolName,
-                arguments: update.arguments,
-                approve: () => state.approvals.decide({ callId, approved: true }),
-                reject: (message?: string) => state.approvals.decide({ callId, approved: false, message }),
-              },
-            ];
-          }
-          state.heldOutputs.set(call.rawItem.call_id, update.item);
-          return released().map((item) => ({ type: 'item.created', item }));
-        }),
+  return concat(
+    merge(
+      ...calls.map((call) =>
+        invokeToolCall(call.rawItem, state.tools, env).pipe(
+          state.tracing.tool(call.rawItem, state.tools.find((t) => t.name === call.rawItem.name) as never),
+          mergeMap((update): StreamEvent<unknown>[] => {
+            const { call_id: callId, name: toolName } = call.rawItem;
+            if (update.type === 'progress') {
+              const progress: StreamEvent<unknown> = { type: 'tool.progress', callId, toolName, value: update.value };
+              // A nested run's approval request surfaces on this run too, answerable here.
+              return isNestedApproval(update.value) ? [progress, update.value] : [progress];
+            }
+            if (update.type === 'approval') {
+              return [
+                {
+                  type: 'tool.approval_requested',
+                  callId,
+                  toolName,
+                  arguments: update.arguments,
+                  approve: () => state.approvals.decide({ callId, approved: true }),
+                  reject: (message?: string) => state.approvals.decide({ callId, approved: false, message }),
+                },
+              ];
+            }
+            state.heldOutputs.set(call.rawItem.call_id, update.item);
+            return released().map((item) => ({ type: 'item.created', item }));
+          }),
+        ),
       ),
     ),
+    defer(() => from(cutOff())),
   );
 }
 
-/** What a nested run (an agent used as a tool) inherits from this one: not the model override, which is this run's. */
-function inheritedOptions<TContext>(options: RunOptions<TContext>): object {
-  const { modelProvider, tracer, tracing, traceSensitiveData, scheduler } = options;
-  return { modelProvider, tracer, tracing, traceSensitiveData, scheduler };
+function isNestedApproval(value: unknown): value is ToolApprovalRequestedEvent {
+  return (value as { type?: unknown } | null)?.type === 'tool.approval_requested' && nestedApprovals.has(value as object);
 }
+
+/** Approval events of nested runs (marked by the nested run's loop), to surface them on the outer run. */
+export const nestedApprovals = new WeakSet<object>();

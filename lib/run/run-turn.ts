@@ -1,7 +1,9 @@
-import { concat, defer, EMPTY, from, merge, type Observable, of, switchMap, takeUntil, tap } from 'rxjs';
+import { catchError, concat, defer, EMPTY, from, map, merge, type Observable, of, switchMap, takeUntil, tap, throwError } from 'rxjs';
 import type { Instructions } from '../agent/agent.js';
 import type { Handoff } from '../agent/handoff.js';
-import { MaxTurnsExceededError, ModelBehaviorError } from '../errors/agents-error.js';
+import { validateAgent } from '../agent/validate-agent.js';
+import { asAgentsError, MaxTurnsExceededError, ModelBehaviorError, UserCodeError, UserError } from '../errors/agents-error.js';
+import { OutputGuardrailTripwireTriggered } from '../errors/guardrail-tripwire.js';
 import type { StreamEvent } from '../events/stream-event.js';
 import type { MessageOutputRunItem, ToolCallRunItem, ToolOutputRunItem } from '../items/run-item.js';
 import { handoffStep } from './handoff-step.js';
@@ -11,21 +13,20 @@ import { modelRequest } from './model-request.js';
 import { ModelResponse, streamModelResponse } from './model-response.js';
 import { resolveModel } from './resolve-model.js';
 import { runTools } from './run-tools.js';
-import { defaultStopReason, type RunState } from './run-state.js';
+import type { RunState } from './run-state.js';
 
 /**
  * One turn: a model call, then its tool calls, then (recursively) the next turn.
  * Recursion through `defer` keeps the loop a single Observable whose teardown
- * reaches whatever is running at that moment.
+ * reaches whatever is running at that moment. The turn's response lives here,
+ * in the closure of the turn that owns it.
  */
 export function runTurn<TContext>(state: RunState<TContext>): Observable<StreamEvent<unknown>> {
   return defer(() => {
-    if (state.stopAfterTurn !== undefined) {
-      state.end('cancelled', { reason: state.stopAfterTurn });
+    if (state.afterTurn !== undefined) {
+      state.settle({ status: 'cancelled', reason: state.afterTurn });
       return EMPTY;
     }
-    if (state.turn >= state.maxTurns) throw new MaxTurnsExceededError(state.maxTurns);
-    state.turn++;
     const response = new ModelResponse();
     const { instructions } = state.agent;
     const model$ =
@@ -37,21 +38,22 @@ export function runTurn<TContext>(state: RunState<TContext>): Observable<StreamE
 }
 
 /**
- * On the run's first turn, the starting agent's input guardrails: blocking ones
- * before the model call, the others alongside it (a tripwire errors the merge,
- * which aborts the model stream in flight). Tools wait for every guardrail.
+ * Before the run's first model call, the starting agent's input guardrails:
+ * blocking ones before the model call, the others alongside it (a tripwire errors
+ * the merge, which aborts the model stream in flight). Tools wait for every guardrail.
  */
 function withInputGuardrails<TContext>(
   state: RunState<TContext>,
   model$: Observable<StreamEvent<unknown>>,
 ): Observable<StreamEvent<unknown>> {
-  const guardrails = state.turn === 1 ? state.agent.inputGuardrails : [];
+  const guardrails = state.turn === 0 ? state.agent.inputGuardrails : [];
   if (guardrails.length === 0) return model$;
+  const input = state.input;
   const blocking = guardrails.filter((g) => g.runInParallel === false);
   const parallel = guardrails.filter((g) => g.runInParallel !== false);
   return concat(
-    blocking.length > 0 ? runGuardrails(state, 'input', blocking, state.input) : EMPTY,
-    parallel.length > 0 ? merge(model$, runGuardrails(state, 'input', parallel, state.input)) : model$,
+    blocking.length > 0 ? runGuardrails(state, 'input', blocking, input) : EMPTY,
+    parallel.length > 0 ? merge(model$, runGuardrails(state, 'input', parallel, input)) : model$,
   );
 }
 
@@ -59,16 +61,25 @@ function dynamicInstructions<TContext>(
   state: RunState<TContext>,
   instructions: Exclude<Instructions<TContext>, string>,
 ): Observable<string> {
+  const component = `The instructions function of agent "${state.agent.name}"`;
   return defer(() => {
-    const text = instructions({ context: state.options.context as TContext, turn: state.turn }, state.agent);
+    const text = instructions({ context: state.options.context as TContext, turn: state.turn + 1 }, state.agent);
     return typeof text === 'string' ? of(text) : from(text);
-  });
+  }).pipe(
+    map((text) => {
+      if (typeof text !== 'string') throw new UserCodeError(component, undefined, `returned ${typeof text}, not a string.`);
+      return text;
+    }),
+    catchError((error: unknown) => throwError(() => asAgentsError(error, component))),
+  );
 }
 
 /**
- * Streams one model response. Injected input waiting at this moment joins the
- * request. In `interrupt` mode, input arriving mid-stream abandons the stream
- * (its partial output is discarded and reported) and the call starts over.
+ * Streams one model response; every call counts against `maxTurns`. Injected
+ * input waiting at this moment joins the request, and the input and injected
+ * input are written to the session as the model receives them. In `interrupt`
+ * mode, input arriving mid-stream abandons the stream (its partial output is
+ * discarded and reported) and the call starts over, as a new call.
  */
 function modelCall<TContext>(
   state: RunState<TContext>,
@@ -76,6 +87,10 @@ function modelCall<TContext>(
   response: ModelResponse,
 ): Observable<StreamEvent<unknown>> {
   return defer(() => {
+    if (state.turn >= state.maxTurns) throw new MaxTurnsExceededError(state.maxTurns);
+    const problem = validateAgent(state.agent, state.tools);
+    if (problem) throw problem;
+    state.turn++;
     const injected = state.injections.drain().map((rawItem) => {
       const item = { type: 'injected_input' as const, agentName: state.agent.name, rawItem };
       state.items.push(item);
@@ -83,7 +98,10 @@ function modelCall<TContext>(
     });
     const model = resolveModel(state.agent, state.options);
     const request = modelRequest(state, instructions);
-    const stream$ = streamModelResponse(model.stream(request).pipe(state.tracing.model(model, request)), state, response);
+    const model$ = defer(() => model.stream(request)).pipe(state.tracing.model(model, request));
+    const streamed$ = streamModelResponse(model$, state, response);
+    // The input reaches the model now: store it meanwhile (no extra layer without a session).
+    const stream$ = state.writer ? merge(streamed$, state.save()) : streamed$;
     if (state.options.injectMode !== 'interrupt') return injected.length > 0 ? concat(from(injected), stream$) : stream$;
 
     let interrupted = false;
@@ -94,7 +112,7 @@ function modelCall<TContext>(
           state.injections.arrived$.pipe(
             tap(() => {
               interrupted = true;
-              state.stopReason = 'interrupted by injected input';
+              state.interruption = 'interrupted by injected input';
             }),
           ),
         ),
@@ -109,7 +127,7 @@ function restart<TContext>(
   instructions: string | undefined,
   response: ModelResponse,
 ): Observable<StreamEvent<unknown>> {
-  state.stopReason = defaultStopReason;
+  state.interruption = undefined;
   for (const item of response.items) state.items.splice(state.items.indexOf(item), 1);
   const interrupted: StreamEvent<unknown> = {
     type: 'turn.interrupted',
@@ -133,7 +151,13 @@ function afterResponse<TContext>(state: RunState<TContext>, response: ModelRespo
       if (handoff) handoffCalls.push({ call, handoff });
       else functionCalls.push(call);
     }
-    return concat(runTools(state, functionCalls), handoffStep(state, handoffCalls), defer(() => afterTools(state, functionCalls)));
+    return concat(
+      runTools(state, functionCalls),
+      handoffStep(state, handoffCalls),
+      // The batch of calls is answered: store it with its outputs.
+      defer(() => state.save()),
+      defer(() => afterTools(state, functionCalls)),
+    );
   }
   // Input injected while the model answered must reach the model: take another turn.
   if (state.injections.size > 0) return runTurn(state);
@@ -141,14 +165,14 @@ function afterResponse<TContext>(state: RunState<TContext>, response: ModelRespo
   const messages = response.items.filter((i): i is MessageOutputRunItem => i.type === 'message_output');
   const last = messages[messages.length - 1];
   if (!last) throw new ModelBehaviorError(`Agent "${state.agent.name}": the model returned neither a message nor a tool call.`);
-  return completeWith(state, finalOutput(state.agent, last));
+  return completeWith(state, finalOutput(state.agent, last), last);
 }
 
 /** After tools: a handoff hands over (see `runAgent`); a stopping tool ends the run; otherwise the model goes again. */
 function afterTools<TContext>(state: RunState<TContext>, calls: readonly ToolCallRunItem[]): Observable<StreamEvent<unknown>> {
   if (state.pendingHandoff) return EMPTY;
   const stop = stoppingOutput(state, calls);
-  if (stop && state.injections.size === 0) return completeWith(state, stop.error ? stop.rawItem.output : stop.output);
+  if (stop && state.injections.size === 0) return completeWith(state, stoppingValue(state, stop));
   return runTurn(state);
 }
 
@@ -161,13 +185,38 @@ function stoppingOutput<TContext>(state: RunState<TContext>, calls: readonly Too
   return state.items.find((i): i is ToolOutputRunItem => i.type === 'tool_output' && i.rawItem.call_id === stopper.rawItem.call_id);
 }
 
-/** Ends the run with its final output, once the agent's output guardrails let it through. */
-function completeWith<TContext>(state: RunState<TContext>, output: unknown): Observable<StreamEvent<unknown>> {
+/** A stopping tool's output as the final output, validated against the agent's `outputType` when it declares one. */
+function stoppingValue<TContext>(state: RunState<TContext>, stop: ToolOutputRunItem): unknown {
+  if (stop.error) return stop.rawItem.output;
+  const type = state.agent.outputType;
+  if (!type) return stop.output;
+  const parsed = type.safeParse(stop.output);
+  if (parsed.success) return parsed.data;
+  throw new UserError(
+    `Agent "${state.agent.name}": the output of tool "${stop.toolName}", which ends the run, does not match the agent's outputType: ${parsed.error.message}`,
+    { cause: parsed.error },
+  );
+}
+
+/**
+ * Ends the run with its final output, once the agent's output guardrails let it
+ * through. A blocked answer leaves the history: it is never stored nor resent.
+ */
+function completeWith<TContext>(state: RunState<TContext>, output: unknown, message?: MessageOutputRunItem): Observable<StreamEvent<unknown>> {
   const guardrails = state.agent.outputGuardrails;
+  const checked$ =
+    guardrails.length === 0
+      ? EMPTY
+      : runGuardrails(state, 'output', guardrails, output).pipe(
+          catchError((error: unknown) => {
+            if (error instanceof OutputGuardrailTripwireTriggered && message) state.items.splice(state.items.indexOf(message), 1);
+            return throwError(() => error);
+          }),
+        );
   return concat(
-    guardrails.length > 0 ? runGuardrails(state, 'output', guardrails, output) : EMPTY,
+    checked$,
     defer(() => {
-      state.end('completed', { finalOutput: output });
+      state.settle({ status: 'completed', finalOutput: output });
       return EMPTY;
     }),
   );

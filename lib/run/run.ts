@@ -1,14 +1,19 @@
-import { catchError, concat, defer, EMPTY, finalize, ignoreElements, type Observable, of, takeUntil, tap } from 'rxjs';
+import { asyncScheduler, catchError, concat, defer, EMPTY, finalize, ignoreElements, Observable, of, takeUntil, tap } from 'rxjs';
 import type { Agent } from '../agent/agent.js';
+import { validateAgent } from '../agent/validate-agent.js';
+import { AgentsError, UserError } from '../errors/agents-error.js';
 import type { StreamEvent } from '../events/stream-event.js';
 import type { RunInput } from '../items/input-item.js';
-import { toInputItems } from '../items/to-input-items.js';
-import { finishRun } from './finish-run.js';
-import type { RunOptions } from './run-options.js';
-import { RunState } from './run-state.js';
-import { runAgent } from './run-agent.js';
-import { runControls } from './run-controls.js';
+import { validateRunInput } from '../items/validate-input.js';
+import { SessionWriter, sessionError, writesSettled } from '../session/session-writer.js';
 import { createRunTracing } from '../tracing/create-run-tracing.js';
+import { boundedCall, type BoundedCallFailure } from '../util/bounded-call.js';
+import { finishRun } from './finish-run.js';
+import { defaultSessionTimeoutMs, type RunOptions, validateRunOptions } from './run-options.js';
+import { runAgent } from './run-agent.js';
+import { subscribeControls } from './run-controls.js';
+import { RunState } from './run-state.js';
+import { nestedApprovals } from './run-tools.js';
 
 /**
  * The run loop behind `run` (see `lib/run.ts`, which adds the default model provider).
@@ -19,32 +24,94 @@ export function run<TContext, TOutput>(
   input: RunInput,
   options: RunOptions<TContext> = {},
 ): Observable<StreamEvent<TOutput>> {
-  return defer(() => {
-    const state = new RunState<TContext>(agent as Agent<TContext, unknown>, toInputItems(input), options);
-    state.tracing = createRunTracing({ ...options, conversationId: options.session?.id }, () => state.reason ?? state.stopReason);
+  // Whether an earlier subscription of this Observable stored the input and then
+  // failed: a retry (`retry()`) continues from the session instead of adding it again.
+  let inputStoredByFailedAttempt = false;
+  return new Observable<StreamEvent<unknown>>((subscriber) => {
+    const items = validateRunInput(input);
+    const problem = validateAgent(agent) ?? validateRunOptions(options) ?? (items instanceof UserError ? items : undefined);
+    const { session } = options;
+    const state = new RunState<TContext>(
+      agent as Agent<TContext, unknown>,
+      items instanceof UserError ? [] : items,
+      options,
+      session !== undefined && inputStoredByFailedAttempt,
+    );
+    const scheduler = options.scheduler ?? asyncScheduler;
+    const timeoutMs = options.sessionTimeoutMs ?? defaultSessionTimeoutMs;
+    if (session && !problem) state.writer = new SessionWriter(session, { timeoutMs, scheduler });
+    state.tracing = createRunTracing({ ...options, conversationId: session?.id }, () => state.stopReason);
+    if (problem) state.settle({ status: 'failed', error: problem });
+    state.nestedRun = (callId) => (nestedAgent, nestedInput, nested) =>
+      run(nestedAgent, nestedInput, {
+        ...inherited(options),
+        context: options.context,
+        maxTurns: nested?.maxTurns,
+        traceContext: state.tracing.toolContext(callId),
+        approvalDesk: state.approvals,
+      } as RunOptions<TContext>).pipe(
+        tap((event) => {
+          // Its usage adds to this run's; its approval requests surface here (see runTools).
+          if (event.type === 'run.updated' && event.result) state.addUsage(event.result.usage);
+          if (event.type === 'tool.approval_requested') nestedApprovals.add(event);
+        }),
+      );
 
-    const controls$ = runControls(state);
-    const agents$ = state.options.session ? concat(loadHistory(state), runAgent(state)) : runAgent(state);
-    const body$ = (controls$ ? agents$.pipe(takeUntil(controls$)) : agents$).pipe(
+    // Controls first: a cancel or an injection sent from the handler of the first event counts.
+    const controls = problem ? undefined : subscribeControls(state);
+    const agents$ = session ? concat(loadHistory(state, timeoutMs, scheduler), runAgent(state)) : runAgent(state);
+    const body$ = defer(() => (state.outcome ? EMPTY : controls ? agents$.pipe(takeUntil(state.stop$)) : agents$)).pipe(
       catchError((error: unknown) => {
-        state.end('failed', { error: error instanceof Error ? error : new Error(String(error)) });
+        state.settle({ status: 'failed', error: error instanceof AgentsError ? error : new AgentsError(String((error as Error)?.message ?? error), { cause: error }) });
         return EMPTY;
       }),
     );
-
-    return concat(of<StreamEvent<unknown>>({ type: 'run.updated', status: 'running' }), body$, finishRun(state)).pipe(
-      state.tracing.run(state.agent as never),
-      // Unsubscribed mid-run: nothing more is delivered, but the session is still written.
-      finalize<StreamEvent<unknown>>(() => void state.persist().catch(() => undefined)),
-    ) as Observable<StreamEvent<TOutput>>;
-  });
+    const release = () => controls?.unsubscribe();
+    let finished = false;
+    const ended = () => {
+      finished = true;
+      if (session) inputStoredByFailedAttempt = state.outcome?.status === 'failed' && (state.inputStored || (state.writer?.storedCount ?? 0) > 0);
+    };
+    const subscription = concat(of<StreamEvent<unknown>>({ type: 'run.updated', status: 'running' }), body$, finishRun(state, release))
+      .pipe(
+        tap({ complete: ended, error: ended }),
+        state.tracing.run(typeof agent?.name === 'string' ? agent.name : 'invalid agent'),
+        finalize(() => {
+          release();
+          // Unsubscribed mid-run: nothing more is delivered, but the history is still written.
+          if (!finished && state.writer) {
+            state.pairOpenCalls();
+            state.writer.writeInBackground(state.history(true), options.onError ?? reportUnseen);
+          }
+        }),
+      )
+      .subscribe(subscriber);
+    return subscription;
+  }) as Observable<StreamEvent<TOutput>>;
 }
 
-/** Reads the session's history. */
-function loadHistory<TContext>(state: RunState<TContext>): Observable<never> {
+/** Reads the session's history, after this process's writes to it settled. */
+function loadHistory<TContext>(state: RunState<TContext>, timeoutMs: number, scheduler: RunOptions['scheduler'] & object): Observable<never> {
   const session = state.options.session!;
-  return defer(() => session.getItems()).pipe(
+  return defer(() =>
+    writesSettled(session).then(() =>
+      boundedCall(() => session.getItems(), timeoutMs, scheduler).catch((failure: BoundedCallFailure) => {
+        throw sessionError('getItems', session, failure, timeoutMs);
+      }),
+    ),
+  ).pipe(
     tap((items) => (state.past = items)),
     ignoreElements(),
   );
+}
+
+/** What a nested run (an agent used as a tool) inherits from this one: not the model override, which is this run's. */
+function inherited<TContext>(options: RunOptions<TContext>): RunOptions<TContext> {
+  const { modelProvider, tracer, tracing, traceSensitiveData, scheduler, sessionTimeoutMs, maxToolOutputChars, modelRetry, onError } = options;
+  return { modelProvider, tracer, tracing, traceSensitiveData, scheduler, sessionTimeoutMs, maxToolOutputChars, modelRetry, onError };
+}
+
+/** Where failures nobody can see any more go by default: the console, never nowhere. */
+function reportUnseen(error: AgentsError): void {
+  console.error(error);
 }

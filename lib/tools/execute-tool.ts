@@ -10,13 +10,15 @@ export type ToolExecution =
 /**
  * Runs a tool as a cold Observable. Unsubscribing before it settles aborts its
  * signal with `reason()`, calls `onCancel`, unsubscribes an Observable tool and
- * drops a Promise tool's late result: the run never waits for a tool.
+ * drops a Promise tool's late result: the run never waits for a tool. A throw
+ * from `onCancel` goes to `onCancelFailed`.
  */
 export function executeTool<TContext>(
   tool: Tool<TContext>,
   args: unknown,
   context: Omit<ToolContext<TContext>, 'signal' | 'progress'>,
   reason: () => unknown,
+  onCancelFailed: (error: Error) => void,
 ): Observable<ToolExecution> {
   return new Observable<ToolExecution>((subscriber) => {
     let done = false;
@@ -30,7 +32,14 @@ export function executeTool<TContext>(
     return callWithSignal(
       (signal) => tool.execute(args, (ctx = { ...context, signal, progress })),
       reason,
-      (why) => tool.onCancel?.(ctx, why),
+      (why) => {
+        // A throwing onCancel is reported and changes nothing else: the call is stopped anyway.
+        try {
+          tool.onCancel?.(ctx, why);
+        } catch (error) {
+          onCancelFailed(error instanceof Error ? error : new Error(String(error)));
+        }
+      },
     ).subscribe({
       next: (value) => {
         if (hasLast) subscriber.next({ type: 'progress', value: last });

@@ -1,6 +1,7 @@
 import {
   catchError,
   concat,
+  defer,
   map,
   switchMap,
   merge,
@@ -8,18 +9,19 @@ import {
   type Observable,
   of,
   type SchedulerLike,
+  takeUntil,
   takeWhile,
   throwError,
   timer,
 } from 'rxjs';
-import { RunCancelledError } from '../errors/agents-error.js';
+import { describe, RunCancelledError } from '../errors/agents-error.js';
 import { ToolCallError, type ToolCallErrorKind } from '../errors/tool-call-error.js';
 import type { FunctionCallItem } from '../items/input-item.js';
 import type { ToolOutputRunItem } from '../items/run-item.js';
 import type { ApprovalDesk } from './approval-desk.js';
 import { callWithSignal } from '../util/call-with-signal.js';
 import { executeTool } from './execute-tool.js';
-import type { Tool } from './tool.js';
+import type { NestedRunner, Tool } from './tool.js';
 import { toolOutputText } from './tool-output-text.js';
 
 /** What a tool call reports to the run: progress values, then its output item. */
@@ -37,8 +39,14 @@ export interface ToolCallEnvironment<TContext> {
   readonly stopReason: () => string;
   /** Where approval decisions arrive. */
   readonly approvals: ApprovalDesk;
-  /** Run options for nested runs started by a call (see `ToolContext.runOptions`). */
-  readonly runOptions?: (callId: string) => object;
+  /** Starts runs nested in a call (see `ToolContext.runNested`). */
+  readonly runNested?: (callId: string) => NestedRunner<TContext>;
+  /** Emits when the run is to end after this turn: calls still waiting for approval stop waiting. */
+  readonly afterTurn$: Observable<unknown>;
+  /** Most characters of output text sent to the model. */
+  readonly maxOutputChars: number;
+  /** Told when a tool's `onCancel` throws (the call is being stopped anyway). */
+  readonly onCancelFailed: (callId: string, error: Error) => void;
 }
 
 /**
@@ -51,7 +59,9 @@ export function invokeToolCall<TContext>(
   tools: readonly Tool<TContext>[],
   env: ToolCallEnvironment<TContext>,
 ): Observable<ToolCallUpdate> {
-  const output = (value: unknown, error?: ToolCallError): ToolCallUpdate => ({
+  // An onCancel that threw while a timeout stopped the call is reported on its output item.
+  let cancelFailure: Error | undefined;
+  const item = (value: unknown, text: string, error?: ToolCallError, truncatedFrom?: number): ToolCallUpdate => ({
     type: 'output',
     item: {
       type: 'tool_output',
@@ -59,11 +69,24 @@ export function invokeToolCall<TContext>(
       toolName: call.name,
       output: value,
       error,
-      rawItem: { type: 'function_call_output', call_id: call.call_id, output: error ? error.message : toolOutputText(value) },
+      ...(truncatedFrom !== undefined ? { truncatedFrom } : {}),
+      ...(cancelFailure ? { onCancelError: cancelFailure } : {}),
+      rawItem: { type: 'function_call_output', call_id: call.call_id, output: text },
     },
   });
+  const errorItem = (error: ToolCallError) => item(undefined, error.message, error);
   const failure = (kind: ToolCallErrorKind, message: string, cause?: unknown) =>
-    of(output(undefined, new ToolCallError(kind, call.name, call.call_id, message, { cause })));
+    of(errorItem(new ToolCallError(kind, call.name, call.call_id, message, { cause })));
+  // The value as text for the model; a value that cannot be rendered is the call's error, not garbage.
+  const output = (value: unknown): ToolCallUpdate => {
+    try {
+      const { text, truncatedFrom } = toolOutputText(value, env.maxOutputChars);
+      return item(value, text, undefined, truncatedFrom);
+    } catch (cause) {
+      const message = `Error: the output of tool "${call.name}" cannot be sent to the model: ${(cause as Error).message}.`;
+      return errorItem(new ToolCallError('invalid_output', call.name, call.call_id, message, { cause }));
+    }
+  };
 
   const tool = tools.find((t) => t.name === call.name);
   if (!tool) {
@@ -97,11 +120,20 @@ export function invokeToolCall<TContext>(
     agentName: env.agentName,
     context: env.context,
     // Read when the call starts (inside its span), not now.
-    get runOptions() {
-      return env.runOptions?.(call.call_id);
+    get runNested() {
+      return env.runNested?.(call.call_id);
     },
   };
-  const execution$ = executeTool(tool, parsed.data, context, () => timedOut ?? new RunCancelledError(env.stopReason()));
+  const execution$ = executeTool(
+    tool,
+    parsed.data,
+    context,
+    () => timedOut ?? new RunCancelledError(env.stopReason()),
+    (error) => {
+      cancelFailure = error;
+      env.onCancelFailed(call.call_id, error);
+    },
+  );
   const deadline$ =
     tool.timeoutMs === undefined
       ? execution$
@@ -122,11 +154,12 @@ export function invokeToolCall<TContext>(
 
   const run$ = deadline$.pipe(
     map((e): ToolCallUpdate => (e.type === 'output' ? output(e.value) : e)),
-    catchError((error: unknown) => {
-      if (error instanceof ToolCallError) return of(output(undefined, error));
-      const message = error instanceof Error ? error.message : String(error);
-      return failure('execution_failed', `Error: tool "${tool.name}" failed: ${message}`, error);
-    }),
+    // Deferred: the failed execution is torn down (its onCancel run) before the item is made.
+    catchError((error: unknown) =>
+      defer(() =>
+        error instanceof ToolCallError ? of(errorItem(error)) : failure('execution_failed', `Error: tool "${tool.name}" failed: ${describe(error)}`, error),
+      ),
+    ),
   );
   if (!tool.needsApproval) return run$;
 
@@ -142,7 +175,9 @@ export function invokeToolCall<TContext>(
         ? run$
         : concat(
             of<ToolCallUpdate>({ type: 'approval', arguments: parsed.data }),
+            // An after-turn cancel ends the wait: the call is then cut off like any other.
             env.approvals.decision$(call.call_id).pipe(
+              takeUntil(env.afterTurn$),
               switchMap((decision) =>
                 decision.approved
                   ? run$
@@ -156,7 +191,7 @@ export function invokeToolCall<TContext>(
     ),
     // Only the approval check itself can fail here; the call must not run unapproved.
     catchError((error: unknown) =>
-      failure('execution_failed', `Error: could not decide whether "${tool.name}" needs approval: ${String(error)}`, error),
+      failure('execution_failed', `Error: could not decide whether "${tool.name}" needs approval: ${describe(error)}`, error),
     ),
   );
 }

@@ -1,4 +1,7 @@
 import type { Observable } from 'rxjs';
+import type { Agent } from '../agent/agent.js';
+import { UserError } from '../errors/agents-error.js';
+import type { StreamEvent } from '../events/stream-event.js';
 import { z } from 'zod';
 import type { JsonSchema, ToolDefinition } from '../model/model.js';
 import { isStrictSchema, toModelJsonSchema } from './strict-schema.js';
@@ -17,9 +20,21 @@ export interface ToolContext<TContext = unknown> {
   readonly context: TContext;
   /** Reports a progress value now (a `tool.progress` event), whatever the tool returns. */
   readonly progress: (value: unknown) => void;
-  /** Run options a nested run started by this tool should inherit (tracer, model provider, …). */
-  readonly runOptions?: object;
+  /**
+   * Starts a run nested in this call (what `agent.asTool()` does). It inherits the
+   * run's model provider, tracing (its spans nest under this call's) and approvals
+   * (its approval requests surface on this run and are answered there), and its
+   * usage adds to this run's. Unsubscribing it, or this call ending, stops it.
+   */
+  readonly runNested?: NestedRunner<TContext>;
 }
+
+/** Starts a run nested in a tool call; see {@link ToolContext.runNested}. */
+export type NestedRunner<TContext = unknown> = <TOutput>(
+  agent: Agent<TContext, TOutput>,
+  input: string,
+  options?: { readonly maxTurns?: number },
+) => Observable<StreamEvent<TOutput>>;
 
 /**
  * What `execute` may return: a value, a Promise of one, or an Observable whose
@@ -99,6 +114,11 @@ export type ToolSource<TContext = unknown> = Observable<readonly Tool<TContext>[
 export function tool<TParams extends z.ZodObject, TOut, TContext = unknown>(
   options: ToolOptions<TParams, TOut, TContext>,
 ): Tool<TContext> {
+  if (!(options.parameters instanceof z.ZodObject)) {
+    throw new UserError(
+      `Tool "${options?.name}": parameters must be a zod object schema (z.object({ … })), got ${options.parameters === null ? 'null' : typeof options.parameters === 'object' ? 'a plain object (a JSON schema?)' : typeof options.parameters}.`,
+    );
+  }
   const parameters: JsonSchema = toModelJsonSchema(z.toJSONSchema(options.parameters, { io: 'input' }));
   return {
     type: 'function',

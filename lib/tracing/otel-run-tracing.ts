@@ -39,13 +39,13 @@ export class OtelRunTracing implements RunTracing {
     this.agentContext = options.parent;
   }
 
-  run(agent: AnyAgent): MonoTypeOperatorFunction<StreamEvent<unknown>> {
+  run(agentName: string): MonoTypeOperatorFunction<StreamEvent<unknown>> {
     let cancelled: string | undefined;
     return traced(
       () => {
         const span = this.options.tracer.startSpan(
-          `run ${agent.name}`,
-          { kind: SpanKind.INTERNAL, attributes: this.conversation({ 'gen_ai.agent.name': agent.name }) },
+          `run ${agentName}`,
+          { kind: SpanKind.INTERNAL, attributes: this.conversation({ 'gen_ai.agent.name': agentName }) },
           this.options.parent,
         );
         this.runContext = trace.setSpan(this.options.parent, span);

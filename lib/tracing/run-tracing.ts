@@ -14,8 +14,8 @@ import type { ToolCallUpdate } from '../tools/invoke-tool-call.js';
  * the subscription does.
  */
 export interface RunTracing {
-  /** The whole run. */
-  run(agent: AnyAgent): MonoTypeOperatorFunction<StreamEvent<unknown>>;
+  /** The whole run (named after its starting agent). */
+  run(agentName: string): MonoTypeOperatorFunction<StreamEvent<unknown>>;
   /** A stretch of the run one agent is in charge of. */
   agent(agent: AnyAgent, model: () => Model | undefined): MonoTypeOperatorFunction<StreamEvent<unknown>>;
   /** One model call. */

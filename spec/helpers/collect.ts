@@ -41,6 +41,8 @@ export function label<T>(e: StreamEvent<T>): string {
       return `guardrail:${e.result.name}:${e.result.output.tripwireTriggered ? 'tripped' : 'passed'}`;
     case 'tool.approval_requested':
       return `approval:${e.toolName}`;
+    case 'model.retry':
+      return `retry:${e.attempt}`;
   }
 }
 

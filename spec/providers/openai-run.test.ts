@@ -155,7 +155,7 @@ describe.each(apis)('run() against the server, %s', (api, makeModel) => {
       const request = await fx.server.request(0);
       await request.closed;
       expect(request.closedByClient).toBe(true);
-      expect(await watched.ended).toMatchObject({ message: 'the input source broke' });
+      expect(await watched.ended).toMatchObject({ component: 'inject$', message: 'inject$ failed: the input source broke' });
       expect(terminal(watched.events)).toMatchObject({ status: 'failed' });
     });
 
@@ -168,7 +168,7 @@ describe.each(apis)('run() against the server, %s', (api, makeModel) => {
       const request = await fx.server.request(0);
       await request.closed;
       expect(request.closedByClient).toBe(true);
-      expect(await watched.ended).toMatchObject({ message: 'the cancel source broke' });
+      expect(await watched.ended).toMatchObject({ component: 'cancel$', message: 'cancel$ failed: the cancel source broke' });
       expect(terminal(watched.events)).toMatchObject({ status: 'failed' });
     });
   });

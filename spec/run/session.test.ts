@@ -1,7 +1,7 @@
 import { firstValueFrom, Subject } from 'rxjs';
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
-import { Agent, MemorySession, ScriptedModel, run, toResult, tool, type InputItem, type Session } from '../../lib/index.js';
+import { Agent, MemorySession, ScriptedModel, SessionError, run, toResult, tool, type InputItem, type Session } from '../../lib/index.js';
 import { collect, expectPaired, statuses } from '../helpers/collect.js';
 import { echoTool, ToolProbe, until, waitingTool } from '../helpers/probe-tools.js';
 
@@ -104,22 +104,28 @@ describe('sessions: nothing lost', () => {
     const model = new ScriptedModel({ turns: [{ text: 'ok' }] });
     const { events, error } = await collect(run(new Agent({ name: 'A', model }), 'hi', { session: broken }));
     expect(statuses(events)).toEqual(['running', 'failed']);
-    expect((error as Error).message).toBe('disk full');
+    // Typed: a SessionError naming the call, with the store's error as its cause.
+    expect(error).toBeInstanceOf(SessionError);
+    expect(error).toMatchObject({ operation: 'addItems', message: 'Session: addItems rejected: disk full' });
+    expect(((error as Error).cause as Error).message).toBe('disk full');
+    const last = events.at(-1);
+    expect(last?.type === 'run.updated' && last.error).toBe(error);
   });
 
-  it('the session is written once, even if the subscriber leaves during the write', async () => {
-    let writes = 0;
+  it('each item is written once, as it happens, even if the subscriber leaves during a write', async () => {
+    const batches: string[][] = [];
     const session: Session = {
       getItems: () => Promise.resolve([]),
-      addItems: () => ((writes += 1), new Promise<void>((resolve) => setImmediate(resolve))),
+      addItems: (items) => (batches.push(kinds(items)), new Promise<void>((resolve) => setImmediate(resolve))),
       clear: () => Promise.resolve(),
     };
     const model = new ScriptedModel({ turns: [{ text: 'ok' }] });
     const subscription = run(new Agent({ name: 'A', model }), 'hi', { session }).subscribe();
-    await until(() => writes === 1);
+    // The input when it reached the model, then the answer.
+    await until(() => batches.length === 2);
     subscription.unsubscribe();
     await new Promise((r) => setImmediate(r));
-    expect(writes).toBe(1);
+    expect(batches).toEqual([['user'], ['assistant']]);
   });
 
   it('a tool with zod defaults receives them', async () => {

@@ -7,6 +7,7 @@ import {
   ModelBehaviorError,
   ModelError,
   ScriptedModel,
+  UserCodeError,
   UserError,
   run,
   runStatus,
@@ -132,7 +133,10 @@ describe('run status', () => {
     const done = collect(run(new Agent({ name: 'A', model }), 'hi', which === 'cancel$' ? { cancel$: broken$ } : { inject$: broken$ }));
     broken$.error(new Error('control stream broke'));
     const { events, error } = await done;
-    expect((error as Error).message).toBe('control stream broke');
+    // Typed, naming the stream, with the original as cause.
+    expect(error).toBeInstanceOf(UserCodeError);
+    expect(error).toMatchObject({ component: which, message: `${which} failed: control stream broke` });
+    expect(((error as Error).cause as Error).message).toBe('control stream broke');
     expect(statuses(events)).toEqual(['running', 'failed']);
     expect(model.openStreams).toBe(0);
   });

@@ -18,9 +18,10 @@ import { openAIStream } from './openai-stream.js';
 export class OpenAIChatCompletionsModel extends OpenAIModel {
   /** Streams one response: one HTTP request per subscription, aborted on unsubscribe. */
   stream(request: ModelRequest): Observable<ModelEvent> {
+    // The client's own retries are off: the run retries (modelRetry), and unsubscribing stops its wait.
     return openAIStream(
       'Chat Completions',
-      (signal) => this.client.get().chat.completions.create(chatRequestBody(this.modelName, request), { signal }),
+      (signal) => this.client.get().chat.completions.create(chatRequestBody(this.modelName, request), { signal, maxRetries: 0 }),
       () => new ChatChunkTranslator(),
     );
   }

@@ -17,9 +17,10 @@ import { responsesRequestBody } from './responses-request.js';
 export class OpenAIResponsesModel extends OpenAIModel {
   /** Streams one response: one HTTP request per subscription, aborted on unsubscribe. */
   stream(request: ModelRequest): Observable<ModelEvent> {
+    // The client's own retries are off: the run retries (modelRetry), and unsubscribing stops its wait.
     return openAIStream(
       'Responses',
-      (signal) => this.client.get().responses.create(responsesRequestBody(this.modelName, request), { signal }),
+      (signal) => this.client.get().responses.create(responsesRequestBody(this.modelName, request), { signal, maxRetries: 0 }),
       () => new ResponsesEventTranslator(),
     );
   }
