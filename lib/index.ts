@@ -84,6 +84,7 @@ export type { Usage } from './model/usage.js';
 export { runStatus } from './operators/run-status.js';
 export { textDeltas } from './operators/text-deltas.js';
 export { toResult } from './operators/to-result.js';
+export { toTranscript, type TranscriptOptions } from './operators/to-transcript.js';
 export { OpenAIChatCompletionsModel } from './providers/openai/openai-chat-completions-model.js';
 export type { OpenAIClientSource } from './providers/openai/openai-client.js';
 export type { OpenAIModelOptions } from './providers/openai/openai-model-options.js';
@@ -102,5 +103,16 @@ export type { ModelRetryOptions, RunOptions } from './run/run-options.js';
 export { MemorySession } from './session/memory-session.js';
 export type { Session } from './session/session.js';
 export type { ToolApprovalDecision } from './tools/approval-desk.js';
+export type {
+  AssistantMessage,
+  HandoffMessage,
+  PendingApproval,
+  ReasoningMessage,
+  ToolCallMessage,
+  ToolCallStatus,
+  Transcript,
+  TranscriptMessage,
+  UserMessage,
+} from './transcript/transcript.js';
 export type { HostedTool } from './tools/hosted-tool.js';
 export { tool, type Tool, type ToolArguments, type NestedRunner, type ToolContext, type ToolOptions, type ToolResult, type ToolSource } from './tools/tool.js';

@@ -103,6 +103,11 @@ describe('run status', () => {
     expect(await firstValueFrom(run(agent, 'hi').pipe(runStatus(), toArray()))).toEqual(['running', 'completed']);
   });
 
+  it('runStatus() reports a failed run as its last status and completes, so it can feed a signal', async () => {
+    const model = new ScriptedModel({ turns: [{ text: 'partial', fail: 'connection reset' }] });
+    expect(await lastValueFrom(run(new Agent({ name: 'A', model }), 'hi').pipe(runStatus(), toArray()))).toEqual(['running', 'failed']);
+  });
+
   it('toResult errors with the run error on failure', async () => {
     const model = new ScriptedModel({ turns: [{ fail: 'boom' }] });
     await expect(firstValueFrom(run(new Agent({ name: 'A', model }), 'hi').pipe(toResult()))).rejects.toBeInstanceOf(ModelError);
