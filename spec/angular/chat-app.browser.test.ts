@@ -1,0 +1,139 @@
+import { mkdirSync, readFileSync, statSync } from 'node:fs';
+import type { Server } from 'node:http';
+import { join, resolve } from 'node:path';
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, beforeAll, beforeEach, afterEach, describe, expect, it } from 'vitest';
+import { ensureExampleBuilt, exampleBuild } from '../support/angular-example.js';
+import { launchBrowser } from '../support/browser.js';
+import { serveStatic } from '../support/static-server.js';
+
+// The example app (examples/angular), built for production and driven in headless
+// chromium: what a person sees. Screenshots of each state go to spec/.artifacts/angular-chat/.
+
+const shots = resolve('spec/.artifacts/angular-chat');
+let browser: Browser;
+let server: Server;
+let url: string;
+let page: Page;
+
+beforeAll(async () => {
+  await ensureExampleBuilt();
+  mkdirSync(shots, { recursive: true });
+  ({ url, server } = await serveStatic(exampleBuild));
+  browser = await launchBrowser();
+}, 300_000);
+
+afterAll(async () => {
+  await browser?.close();
+  server?.close();
+});
+
+beforeEach(async () => {
+  page = await browser.newPage({ viewport: { width: 900, height: 900 } });
+  const errors: string[] = [];
+  page.on('pageerror', (error) => errors.push(error.message));
+  await page.goto(url);
+  await page.getByTestId('status').waitFor();
+  expect(errors).toEqual([]);
+});
+
+afterEach(async () => {
+  await page?.close();
+});
+
+const status = () => page.getByTestId('status').textContent();
+const lastAssistant = () => page.locator('[data-kind="assistant"]').last();
+const shot = (name: string) => page.screenshot({ path: join(shots, `${name}.png`), fullPage: true });
+
+async function send(text: string): Promise<void> {
+  await page.getByTestId('input').fill(text);
+  await page.getByTestId('send').click();
+}
+
+async function waitForStatus(wanted: string): Promise<void> {
+  await page.waitForFunction((s) => document.querySelector('[data-testid="status"]')?.textContent?.trim() === s, wanted, { timeout: 15_000 });
+}
+
+describe('the Angular example app in a real browser', () => {
+  it('is zoneless, and its initial bundle stays within the 500 kB budget without the OpenAI client', async () => {
+    expect(await page.evaluate(() => typeof (globalThis as { Zone?: unknown }).Zone)).toBe('undefined');
+    const html = readFileSync(join(exampleBuild, 'index.html'), 'utf8');
+    const initial = [...html.matchAll(/(?:src|href)="([^"]+\.(?:js|css))"/g)].map((m) => join(exampleBuild, m[1]!));
+    const bytes = initial.reduce((sum, file) => sum + statSync(file).size, 0);
+    console.log(`initial bundle: ${(bytes / 1024).toFixed(1)} kB (${initial.length} files)`);
+    expect(bytes).toBeLessThan(500 * 1024);
+    for (const file of initial) expect(readFileSync(file, 'utf8')).not.toContain('api.openai.com');
+  });
+
+  it('streams text in, and Stop turns the status to cancelled and the text stops growing', async () => {
+    await send('Tell me a poem about the weather');
+    await waitForStatus('running');
+    await page.waitForFunction(() => (document.querySelector('[data-kind="assistant"]')?.textContent?.length ?? 0) > 60);
+    const early = (await lastAssistant().textContent()) ?? '';
+    await page.waitForFunction((n) => (document.querySelector('[data-kind="assistant"]')?.textContent?.length ?? 0) > n + 20, early.length);
+    expect(await lastAssistant().getAttribute('data-status')).toBe('streaming');
+    await shot('1-streaming');
+
+    await page.getByTestId('stop').click();
+    await waitForStatus('cancelled');
+    expect(await lastAssistant().getAttribute('data-status')).toBe('stopped');
+    const stopped = (await lastAssistant().textContent()) ?? '';
+    expect(stopped.length).toBeGreaterThan(early.length);
+    // The model streams a word every 40 ms: a few of its periods pass without a word.
+    await page.waitForTimeout(300);
+    expect(await lastAssistant().textContent()).toBe(stopped);
+    expect(await page.getByTestId('stop').isDisabled()).toBe(true);
+    await shot('2-stopped');
+  });
+
+  it('shows a tool call with its progress, and an injected message is used by the model', async () => {
+    await send('What is the weather in Paris?');
+    const tool = page.locator('[data-kind="tool"]').first();
+    await tool.locator('.progress').waitFor();
+    expect(await tool.getAttribute('data-status')).toBe('running');
+    expect(await tool.locator('.progress').textContent()).toContain('Paris');
+    await shot('3-tool-progress');
+
+    await page.getByTestId('input').fill('Also Rome, please.');
+    await page.getByTestId('inject').click();
+    await waitForStatus('completed');
+    expect(await page.locator('[data-kind="user"].injected').textContent()).toContain('Also Rome, please.');
+    const answer = (await lastAssistant().textContent()) ?? '';
+    expect(answer).toContain('Paris: cloudy, 14°C');
+    expect(answer).toContain('Rome: sunny, 24°C');
+    expect(await page.locator('[data-kind="tool"][data-status="completed"]').count()).toBe(2);
+    await shot('4-injected');
+  });
+
+  it('asks for approvals: one approved runs, one rejected is told to the model', async () => {
+    await send('Please delete a.txt and b.txt');
+    const prompts = page.getByTestId('approval');
+    await prompts.nth(1).waitFor();
+    expect(await prompts.count()).toBe(2);
+    expect(await page.locator('[data-kind="tool"][data-status="awaiting_approval"]').count()).toBe(2);
+    await shot('5-approval-prompt');
+
+    await prompts.first().getByText('Approve').click();
+    await page.waitForFunction(() => document.querySelectorAll('[data-testid="approval"]').length === 1);
+    await prompts.first().getByText('Reject').click();
+    await waitForStatus('completed');
+    expect(await prompts.count()).toBe(0);
+    const tools = page.locator('[data-kind="tool"]');
+    expect(await tools.nth(0).getAttribute('data-status')).toBe('completed');
+    expect(await tools.nth(0).textContent()).toContain('deleted a.txt');
+    expect(await tools.nth(1).getAttribute('data-status')).toBe('rejected');
+    const answer = (await lastAssistant().textContent()) ?? '';
+    expect(answer).toContain('deleted a.txt');
+    expect(answer).toContain('The user said no.');
+    await shot('6-approvals-answered');
+  });
+
+  it('shows a failed run with its error', async () => {
+    await send('Please fail');
+    await waitForStatus('failed');
+    expect(await page.getByTestId('error').textContent()).toContain('the model server went away');
+    expect(await lastAssistant().getAttribute('data-status')).toBe('failed');
+    expect(await status()).toBe('failed');
+    await shot('7-failed');
+  });
+});
