@@ -58,10 +58,11 @@ describe('the Angular example app in a real browser', () => {
   it('is zoneless, and its initial bundle stays within the 500 kB budget without the OpenAI client', async () => {
     expect(await page.evaluate(() => typeof (globalThis as { Zone?: unknown }).Zone)).toBe('undefined');
     const html = readFileSync(join(exampleBuild, 'index.html'), 'utf8');
-    const initial = [...html.matchAll(/(?:src|href)="([^"]+\.(?:js|css))"/g)].map((m) => join(exampleBuild, m[1]!));
+    const initial = [...new Set([...html.matchAll(/(?:src|href)="([^"]+\.(?:js|css))"/g)].map((m) => join(exampleBuild, m[1]!)))];
     const bytes = initial.reduce((sum, file) => sum + statSync(file).size, 0);
-    console.log(`initial bundle: ${(bytes / 1024).toFixed(1)} kB (${initial.length} files)`);
-    expect(bytes).toBeLessThan(500 * 1024);
+    // Angular's budgets count 1 kB as 1000 bytes.
+    console.log(`initial bundle: ${(bytes / 1000).toFixed(2)} kB raw (${initial.length} files)`);
+    expect(bytes).toBeLessThan(500_000);
     for (const file of initial) expect(readFileSync(file, 'utf8')).not.toContain('api.openai.com');
   });
 

@@ -1,6 +1,6 @@
 import { ChangeDetectionStrategy, Component, signal } from '@angular/core';
 import { injectAgentChat } from 'rxjs-agents/angular';
-import { localChatRun } from './assistant';
+import { localChatRun } from './agent';
 
 @Component({
   selector: 'app-root',

@@ -39,7 +39,7 @@ const deleteFile = tool({
  */
 export const offlineModel = new ScriptedModel({ turns: (request) => answer(request), delayMs: 40 });
 
-export const assistant = new Agent({
+export const agent = new Agent({
   name: 'Assistant',
   instructions: 'Be brief.',
   model: offlineModel,
@@ -48,7 +48,7 @@ export const assistant = new Agent({
 
 /** Runs the assistant in the page; the session keeps the conversation between runs. */
 export function localChatRun(session = new MemorySession('chat')): ChatRun {
-  return (input, controls) => run(assistant, input, { ...controls, session });
+  return (input, controls) => run(agent, input, { ...controls, session });
 }
 
 function answer(request: ModelRequest): ScriptedTurn {
