@@ -3,7 +3,7 @@ import type { RunUpdatedEvent, StreamEvent } from '../events/stream-event.js';
 import type { InputItem, RunInput } from '../items/input-item.js';
 import type { RunItem } from '../items/run-item.js';
 import type { ToolApprovalDecision } from '../tools/approval-desk.js';
-import type { AssistantMessage, ToolCallMessage, Transcript, TranscriptMessage } from './transcript.js';
+import type { AssistantMessage, ReasoningMessage, ToolCallMessage, Transcript, TranscriptMessage } from './transcript.js';
 
 /** The transcript before a run's first event: the earlier messages, then the run's input. */
 export function startTranscript<T>(input: RunInput | undefined, earlier: readonly TranscriptMessage[] = []): Transcript<T> {
@@ -18,11 +18,13 @@ export function nextTranscript<T>(t: Transcript<T>, event: StreamEvent<T>): Tran
     case 'run.updated':
       return event.status === 'running' ? t : ended(t, event);
     case 'agent.updated':
-      return { ...t, agent: nameOf(event.agent) };
-    case 'text.delta': {
+      return { ...t, agent: event.agent };
+    case 'text.delta':
+    case 'reasoning.delta': {
+      const kind = event.type === 'text.delta' ? 'assistant' : 'reasoning';
       const last = t.messages.at(-1);
-      if (last?.kind === 'assistant' && last.status === 'streaming') return replaceLast(t, { ...last, text: last.text + event.delta });
-      return append(t, { kind: 'assistant', agent: event.agent, text: event.delta, status: 'streaming' });
+      if (last?.kind === kind && last.status === 'streaming') return replaceLast(t, { ...last, text: last.text + event.delta });
+      return append(t, { kind, agent: event.agent, text: event.delta, status: 'streaming' });
     }
     case 'item.created':
       return withItem(t, event.item);
@@ -70,8 +72,16 @@ function withItem<T>(t: Transcript<T>, item: RunItem): Transcript<T> {
       const last = t.messages.at(-1);
       return last?.kind === 'assistant' && last.status === 'streaming' ? replaceLast(t, { ...done, id: last.id }) : append(t, done);
     }
-    case 'reasoning':
-      return append(t, { kind: 'reasoning', agent: item.agentName, text: item.rawItem.summary.map((s) => s.text).join('\n') });
+    case 'reasoning': {
+      // The item completes what streamed (its summary, when it has one, is the text to keep).
+      const summary = item.rawItem.summary.map((s) => s.text).join('\n');
+      const at = lastIndex(t.messages, (m) => m.kind === 'reasoning' && m.status === 'streaming');
+      if (at < 0) return append(t, { kind: 'reasoning', agent: item.agentName, text: summary, status: 'completed' });
+      const streamed = t.messages[at] as ReasoningMessage;
+      return replaceAt(t, at, { ...streamed, text: summary || streamed.text, status: 'completed' });
+    }
+    case 'provider_item':
+      return append(t, { kind: 'provider_item', agent: item.agentName, itemType: item.itemType });
     case 'tool_call':
       return append(t, {
         kind: 'tool',
@@ -94,10 +104,7 @@ function withItem<T>(t: Transcript<T>, item: RunItem): Transcript<T> {
       // The transfer call becomes the handoff, where it stood.
       const at = toolIndex(t.messages, item.rawItem.call_id);
       const handoff = { kind: 'handoff' as const, from: item.agentName, to: item.targetAgent };
-      if (at < 0) return append(t, handoff);
-      const messages = [...t.messages];
-      messages[at] = { ...handoff, id: messages[at]!.id };
-      return { ...t, messages };
+      return at < 0 ? append(t, handoff) : replaceAt(t, at, { ...handoff, id: t.messages[at]!.id });
     }
     case 'injected_input':
       return userTexts(item.rawItem).reduce<Transcript<T>>((acc, text) => append(acc, { kind: 'user', text, injected: true }), t);
@@ -112,7 +119,7 @@ function ended<T>(t: Transcript<T>, event: RunUpdatedEvent<T>): Transcript<T> {
     pendingApprovals: [],
     ...(event.reason !== undefined ? { reason: event.reason } : {}),
     ...(event.error ? { error: event.error } : {}),
-    ...(result ? { usage: result.usage, agent: nameOf(result.lastAgent) } : {}),
+    ...(result ? { usage: result.usage, agent: result.lastAgent } : {}),
     ...(result?.finalOutput !== undefined ? { finalOutput: result.finalOutput } : {}),
   };
   next = closeOpen(next, event.status === 'failed' ? 'failed' : 'stopped');
@@ -125,13 +132,14 @@ function closeOpen<T>(t: Transcript<T>, how: 'stopped' | 'failed'): Transcript<T
   if (!t.messages.some(isOpen)) return t;
   const messages = t.messages.map((m): TranscriptMessage => {
     if (!isOpen(m)) return m;
-    return m.kind === 'assistant' ? { ...m, status: how } : { ...m, status: 'cancelled' };
+    return m.kind === 'tool' ? { ...m, status: 'cancelled' } : { ...m, status: how };
   });
   return { ...t, messages };
 }
 
-function isOpen(m: TranscriptMessage): m is AssistantMessage | ToolCallMessage {
-  return (m.kind === 'assistant' && m.status === 'streaming') || (m.kind === 'tool' && (m.status === 'running' || m.status === 'awaiting_approval'));
+function isOpen(m: TranscriptMessage): m is AssistantMessage | ReasoningMessage | ToolCallMessage {
+  if (m.kind === 'tool') return m.status === 'running' || m.status === 'awaiting_approval';
+  return (m.kind === 'assistant' || m.kind === 'reasoning') && m.status === 'streaming';
 }
 
 /** A restarted turn: what it streamed stays visible, marked as interrupted; its discarded calls never ran. */
@@ -139,6 +147,7 @@ function interrupted<T>(t: Transcript<T>, discarded: readonly RunItem[]): Transc
   const calls = new Set(discarded.flatMap((i) => (i.type === 'tool_call' ? [i.rawItem.call_id] : [])));
   const texts = new Set(discarded.flatMap((i) => (i.type === 'message_output' ? [i.text] : [])));
   const messages = t.messages.map((m): TranscriptMessage => {
+    if (m.kind === 'reasoning' && m.status === 'streaming') return { ...m, status: 'interrupted' };
     if (m.kind === 'assistant' && (m.status === 'streaming' || (m.status === 'completed' && texts.delete(m.text)))) return { ...m, status: 'interrupted' };
     if (m.kind === 'tool' && calls.has(m.callId)) return { ...m, status: 'cancelled', error: 'interrupted by injected input' };
     return m;
@@ -151,15 +160,18 @@ function append<T>(t: Transcript<T>, message: DistributiveOmit<TranscriptMessage
 }
 
 function replaceLast<T>(t: Transcript<T>, message: TranscriptMessage): Transcript<T> {
-  return { ...t, messages: [...t.messages.slice(0, -1), message] };
+  return replaceAt(t, t.messages.length - 1, message);
+}
+
+function replaceAt<T>(t: Transcript<T>, at: number, message: TranscriptMessage): Transcript<T> {
+  const messages = [...t.messages];
+  messages[at] = message;
+  return { ...t, messages };
 }
 
 function updateTool<T>(t: Transcript<T>, callId: string, update: (m: ToolCallMessage) => ToolCallMessage): Transcript<T> {
   const at = toolIndex(t.messages, callId);
-  if (at < 0) return t;
-  const messages = [...t.messages];
-  messages[at] = update(messages[at] as ToolCallMessage);
-  return { ...t, messages };
+  return at < 0 ? t : replaceAt(t, at, update(t.messages[at] as ToolCallMessage));
 }
 
 function toolAgent<T>(t: Transcript<T>, callId: string): string | undefined {
@@ -168,10 +180,11 @@ function toolAgent<T>(t: Transcript<T>, callId: string): string | undefined {
 }
 
 function toolIndex(messages: readonly TranscriptMessage[], callId: string): number {
-  for (let i = messages.length - 1; i >= 0; i--) {
-    const m = messages[i]!;
-    if (m.kind === 'tool' && m.callId === callId) return i;
-  }
+  return lastIndex(messages, (m) => m.kind === 'tool' && m.callId === callId);
+}
+
+function lastIndex(messages: readonly TranscriptMessage[], test: (m: TranscriptMessage) => boolean): number {
+  for (let i = messages.length - 1; i >= 0; i--) if (test(messages[i]!)) return i;
   return -1;
 }
 
@@ -200,9 +213,5 @@ function parseArguments(text: string): unknown {
   }
 }
 
-/** An agent as events carry it: its name, or (before names) the agent itself. */
-function nameOf(agent: string | { readonly name: string }): string {
-  return typeof agent === 'string' ? agent : agent.name;
-}
 
 type DistributiveOmit<T, K extends PropertyKey> = T extends unknown ? Omit<T, K> : never;

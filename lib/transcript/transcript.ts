@@ -14,27 +14,39 @@ export interface UserMessage {
 }
 
 /**
- * A message of the model. `streaming` while its text arrives; `stopped` when the
- * run was cancelled mid-stream (the partial text stays); `interrupted` when injected
- * input restarted the turn (the partial text is not in history); `failed` when the run failed mid-stream.
+ * Where streamed text is: `streaming` while it arrives; `stopped` when the run was
+ * cancelled mid-stream (the partial text stays); `interrupted` when injected input
+ * restarted the turn (the partial text is not in history); `failed` when the run failed mid-stream.
  */
+export type StreamedStatus = 'streaming' | 'completed' | 'stopped' | 'interrupted' | 'failed';
+
+/** A message of the model. */
 export interface AssistantMessage {
   readonly kind: 'assistant';
   readonly id: string;
   /** Name of the agent writing. */
   readonly agent: string;
   readonly text: string;
-  readonly status: 'streaming' | 'completed' | 'stopped' | 'interrupted' | 'failed';
+  readonly status: StreamedStatus;
   /** Set when the model refused to answer. */
   readonly refusal?: string;
 }
 
-/** A reasoning summary of a reasoning model. */
+/** The reasoning of a reasoning model (its summary or its reasoning text), streamed like a message. */
 export interface ReasoningMessage {
   readonly kind: 'reasoning';
   readonly id: string;
   readonly agent: string;
   readonly text: string;
+  readonly status: StreamedStatus;
+}
+
+/** An item the library does not model (a hosted tool's call, a compaction…), by the server's name for it. */
+export interface ProviderItemMessage {
+  readonly kind: 'provider_item';
+  readonly id: string;
+  readonly agent: string;
+  readonly itemType: string;
 }
 
 /** Where a tool call is: waiting for a human, running, or ended one of four ways. */
@@ -67,7 +79,7 @@ export interface HandoffMessage {
 }
 
 /** One entry of a {@link Transcript}, discriminated on `kind`. */
-export type TranscriptMessage = UserMessage | AssistantMessage | ReasoningMessage | ToolCallMessage | HandoffMessage;
+export type TranscriptMessage = UserMessage | AssistantMessage | ReasoningMessage | ToolCallMessage | HandoffMessage | ProviderItemMessage;
 
 /** A tool call waiting for a human's decision (answer it through the run's `approvals$`). */
 export interface PendingApproval {

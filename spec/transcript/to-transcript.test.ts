@@ -19,8 +19,7 @@ import {
 const usage = { requests: 1, inputTokens: 5, outputTokens: 3, totalTokens: 8, cachedInputTokens: 0, reasoningTokens: 0 };
 
 const running: StreamEvent = { type: 'run.updated', status: 'running' };
-// An agent as events name it (works whether events carry the name or the agent).
-const agentUpdated = (name: string) => ({ type: 'agent.updated', agent: { name } }) as unknown as StreamEvent;
+const agentUpdated = (name: string): StreamEvent => ({ type: 'agent.updated', agent: name });
 const delta = (text: string, agent = 'A'): StreamEvent => ({ type: 'text.delta', delta: text, agent });
 const created = (item: RunItem): StreamEvent => ({ type: 'item.created', item });
 const message = (text: string, agentName = 'A'): StreamEvent =>
@@ -53,7 +52,7 @@ function ended(status: 'completed' | 'cancelled' | 'failed', extra: Partial<RunR
     history: [],
     unconsumedInput: [],
     usage,
-    lastAgent: { name: 'A' },
+    lastAgent: 'A',
     inputGuardrailResults: [],
     outputGuardrailResults: [],
     ...extra,
@@ -68,7 +67,9 @@ function show(m: TranscriptMessage): string {
     case 'assistant':
       return `${m.id} ${m.agent}(${m.status}):${m.text}`;
     case 'reasoning':
-      return `${m.id} reasoning:${m.text}`;
+      return `${m.id} reasoning(${m.status}):${m.text}`;
+    case 'provider_item':
+      return `${m.id} ${m.itemType}`;
     case 'tool':
       return `${m.id} ${m.toolName}(${m.status})${m.progress !== undefined ? ` progress=${String(m.progress)}` : ''}${
         m.output !== undefined ? ` => ${String(m.output)}` : ''
@@ -306,7 +307,7 @@ describe('toTranscript', () => {
         h: handoff,
         a: agentUpdated('Billing'),
         m: message('Your invoice is paid.', 'Billing'),
-        e: ended('completed', { lastAgent: { name: 'Billing' } as never }),
+        e: ended('completed', { lastAgent: 'Billing' }),
       }).pipe(toTranscript({ input: 'Invoice?' }));
       expectObservable(t$.pipe(map((t) => `${t.agent ?? '-'} ${summary(t)}`))).toBe('st-c-h-a-m-e|', {
         s: '- running | m0 user:Invoice?',
@@ -320,6 +321,44 @@ describe('toTranscript', () => {
       t$.subscribe((t) => (last = t));
     });
     expect(last?.usage).toEqual(usage);
+  });
+
+  it('streams reasoning into one message that its item completes, then the answer after it', () => {
+    const reasoning = created({ type: 'reasoning', agentName: 'A', rawItem: { type: 'reasoning', id: 'rs_1', summary: [{ type: 'summary_text', text: 'Weighing it.' }] } });
+    marbles(
+      '-a-b-r-t-e|',
+      {
+        a: { type: 'reasoning.delta', delta: 'Weigh', agent: 'A' },
+        b: { type: 'reasoning.delta', delta: 'ing', agent: 'A' },
+        r: reasoning,
+        t: delta('Yes'),
+        e: ended('cancelled', { reason: 'stop' }),
+      },
+      'sa-b-r-t-e|',
+      {
+        s: 'running',
+        a: 'running | m0 reasoning(streaming):Weigh',
+        b: 'running | m0 reasoning(streaming):Weighing',
+        r: 'running | m0 reasoning(completed):Weighing it.',
+        t: 'running | m0 reasoning(completed):Weighing it. | m1 A(streaming):Yes',
+        e: 'cancelled(stop) | m0 reasoning(completed):Weighing it. | m1 A(stopped):Yes',
+      },
+    );
+  });
+
+  it('marks reasoning cut off by a cancel as stopped, and shows items the library does not model by their type', () => {
+    const search = created({ type: 'provider_item', agentName: 'A', itemType: 'web_search_call', rawItem: { type: 'web_search_call', id: 'ws_1' } as never });
+    marbles(
+      '-w-a-e|',
+      { w: search, a: { type: 'reasoning.delta', delta: 'Hmm', agent: 'A' }, e: ended('cancelled', { reason: 'stop' }) },
+      'sw-a-e|',
+      {
+        s: 'running',
+        w: 'running | m0 web_search_call',
+        a: 'running | m0 web_search_call | m1 reasoning(streaming):Hmm',
+        e: 'cancelled(stop) | m0 web_search_call | m1 reasoning(stopped):Hmm',
+      },
+    );
   });
 
   it('shows reasoning and refusals; raw model events and guardrail results change nothing', () => {
@@ -337,7 +376,7 @@ describe('toTranscript', () => {
       '-g-x-r-f|',
       { g: guardrail, x: { type: 'model.event', event: { type: 'response.created' } }, r: reasoning, f: refusal },
       's----r-f|',
-      { s: 'running', r: 'running | m0 reasoning:The user asks…', f: 'running | m0 reasoning:The user asks… | m1 A(completed):' },
+      { s: 'running', r: 'running | m0 reasoning(completed):The user asks…', f: 'running | m0 reasoning(completed):The user asks… | m1 A(completed):' },
     );
     new TestScheduler((a, b) => expect(a).toEqual(b)).run(({ cold }) => {
       cold('-f|', { f: refusal }).pipe(toTranscript()).subscribe((t) => (last = t as Transcript));

@@ -23,7 +23,8 @@ import { localChatRun } from './agent';
           @case ('assistant') {
             <p class="assistant" data-kind="assistant" [attr.data-status]="m.status">{{ m.refusal ?? m.text }}@if (m.status !== 'completed' && m.status !== 'streaming') {<small>{{ m.status }}</small>}</p>
           }
-          @case ('reasoning') { <p class="reasoning" data-kind="reasoning">{{ m.text }}</p> }
+          @case ('reasoning') { <p class="reasoning" data-kind="reasoning" [attr.data-status]="m.status">{{ m.text }}</p> }
+          @case ('provider_item') { <p class="provider-item" data-kind="provider_item">{{ m.itemType }}</p> }
           @case ('tool') {
             <div class="tool" data-kind="tool" [attr.data-status]="m.status">
               <code>{{ m.toolName }}({{ json(m.arguments) }})</code>
