@@ -12,8 +12,15 @@ export function startTranscript<T>(input: RunInput | undefined, earlier: readonl
   return { messages, status: 'running', pendingApprovals: [] };
 }
 
-/** The transcript after one more event of the run. */
+/** The transcript after one more event of the run. A model retry is shown until the run moves on. */
 export function nextTranscript<T>(t: Transcript<T>, event: StreamEvent<T>): Transcript<T> {
+  const next = fold(t, event);
+  if (!next.retry || event.type === 'model.retry' || event.type === 'model.event') return next;
+  const { retry, ...rest } = next;
+  return rest;
+}
+
+function fold<T>(t: Transcript<T>, event: StreamEvent<T>): Transcript<T> {
   switch (event.type) {
     case 'run.updated':
       return event.status === 'running' ? t : ended(t, event);
@@ -38,6 +45,8 @@ export function nextTranscript<T>(t: Transcript<T>, event: StreamEvent<T>): Tran
     }
     case 'turn.interrupted':
       return interrupted(t, event.discardedItems);
+    case 'model.retry':
+      return { ...t, retry: { attempt: event.attempt, delayMs: event.delayMs, reason: event.error.message } };
     case 'guardrail.result':
     case 'model.event':
       return t;

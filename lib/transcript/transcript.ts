@@ -110,4 +110,6 @@ export interface Transcript<TOutput = string> {
   readonly usage?: Usage;
   /** The run's final output, once completed. */
   readonly finalOutput?: TOutput;
+  /** A model call failed with a transient error and is retried after `delayMs` (until the run moves on). */
+  readonly retry?: { readonly attempt: number; readonly delayMs: number; readonly reason: string };
 }

@@ -384,6 +384,18 @@ describe('toTranscript', () => {
     expect(last?.messages[0]).toMatchObject({ kind: 'assistant', refusal: 'I cannot help with that.' });
   });
 
+  it('shows a model retry until the run moves on', () => {
+    const retry: StreamEvent = { type: 'model.retry', agent: 'A', attempt: 1, delayMs: 500, error: new ModelError('HTTP 503') };
+    new TestScheduler((a, b) => expect(a).toEqual(b)).run(({ cold, expectObservable }) => {
+      const raw: StreamEvent = { type: 'model.event', event: {} };
+      const t$ = cold('-r-x-b|', { r: retry, x: raw, b: delta('Hi') }).pipe(toTranscript());
+      expectObservable(t$.pipe(map((t) => `${t.retry ? `retry ${t.retry.attempt} in ${t.retry.delayMs} ms: ${t.retry.reason}` : '-'} ${summary(t)}`))).toBe(
+        'sr---b|',
+        { s: '- running', r: 'retry 1 in 500 ms: HTTP 503 running', b: '- running | m0 A(streaming):Hi' },
+      );
+    });
+  });
+
   it('continues a conversation: earlier messages first, new ids after them', () => {
     const earlier: TranscriptMessage[] = [
       { kind: 'user', id: 'm0', text: 'Hi' },
