@@ -89,7 +89,19 @@ export { OpenAIChatCompletionsModel } from './providers/openai/openai-chat-compl
 export type { OpenAIClientSource } from './providers/openai/openai-client.js';
 export type { OpenAIModelOptions } from './providers/openai/openai-model-options.js';
 export { openAIModelProvider, type OpenAIModelProviderOptions } from './providers/openai/openai-model-provider.js';
-export { OpenAIResponsesModel } from './providers/openai/openai-responses-model.js';
+export { OpenAIResponsesModel, type OpenAIResponsesModelOptions } from './providers/openai/openai-responses-model.js';
+export {
+  codeInterpreterTool,
+  fileSearchTool,
+  hostedMcpTool,
+  imageGenerationTool,
+  webSearchTool,
+  type CodeInterpreterToolOptions,
+  type FileSearchToolOptions,
+  type HostedMcpToolOptions,
+  type ImageGenerationToolOptions,
+  type WebSearchToolOptions,
+} from './providers/openai/hosted-tools.js';
 export {
   ScriptedModel,
   type ScriptedModelOptions,

@@ -44,6 +44,8 @@ export interface AssistantMessageItem {
   readonly id?: string;
   readonly status?: 'in_progress' | 'completed' | 'incomplete';
   readonly content: string | readonly (OutputTextPart | RefusalPart)[];
+  /** Responses API: whether the message is commentary or the final answer; sent back as it came. */
+  readonly phase?: 'commentary' | 'final_answer' | null;
 }
 
 /** The model asking for a function (tool) to be called. */

@@ -217,6 +217,7 @@ describe('OpenAIResponsesModel: request body', () => {
     { role: 'developer', content: [{ type: 'input_text', text: 'Rules.' }] },
     { role: 'user', content: [{ type: 'input_text', text: 'Look:' }, { type: 'input_image', image_url: 'data:image/png;base64,AAA' }] },
     { type: 'reasoning', id: 'rs_old', summary: [{ type: 'summary_text', text: 'plain' }] },
+    { type: 'message', role: 'assistant', id: 'msg_old', status: 'completed', content: [{ type: 'output_text', text: 'Hm.' }] },
     { type: 'reasoning', id: 'rs_enc', summary: [], encrypted_content: 'gAAA' },
     { type: 'message', role: 'assistant', id: 'msg_a', status: 'completed', content: [{ type: 'output_text', text: 'Sure.' }] },
     { type: 'function_call', id: 'fc_1', call_id: 'call_1', name: 'f', arguments: '{}', status: 'completed' },
@@ -224,7 +225,7 @@ describe('OpenAIResponsesModel: request body', () => {
     { role: 'assistant', content: 'Written by hand.' },
   ];
 
-  it('sends history items in the Responses shape, dropping reasoning items it cannot send back with store: false', async () => {
+  it('sends history items in the Responses shape, dropping reasoning items it cannot send back with store: false (and the id of the item after them)', async () => {
     fx.server.enqueue({ text: 'ok' });
     await collect(model().stream(modelRequest({ input: history })));
     expect(fx.server.requests[0]!.body.input).toEqual([
@@ -237,6 +238,7 @@ describe('OpenAIResponsesModel: request body', () => {
           { type: 'input_image', image_url: 'data:image/png;base64,AAA', detail: 'auto' },
         ],
       },
+      { type: 'message', role: 'assistant', content: 'Hm.' },
       { type: 'reasoning', id: 'rs_enc', summary: [], encrypted_content: 'gAAA' },
       { type: 'message', role: 'assistant', id: 'msg_a', status: 'completed', content: [{ type: 'output_text', text: 'Sure.', annotations: [] }] },
       { type: 'function_call', id: 'fc_1', call_id: 'call_1', name: 'f', arguments: '{}', status: 'completed' },
@@ -247,7 +249,10 @@ describe('OpenAIResponsesModel: request body', () => {
 
   it('keeps every reasoning item when extraBody asks for store: true', async () => {
     fx.server.enqueue({ text: 'ok' });
-    await collect(model().stream(modelRequest({ input: history, settings: { extraBody: { store: true }, reasoning: { effort: 'high' } } })));
+    // The server never stored these made-up items, so it answers 404: only the body matters here.
+    await expect(
+      collect(model().stream(modelRequest({ input: history, settings: { extraBody: { store: true }, reasoning: { effort: 'high' } } }))),
+    ).rejects.toThrow("Item with id 'rs_old' not found");
     const body = fx.server.requests[0]!.body;
     expect(body.store).toBe(true);
     expect(body.include).toBeUndefined();

@@ -2,7 +2,9 @@ import { createServer, type IncomingHttpHeaders, type IncomingMessage, type Serv
 import type { AddressInfo, Socket } from 'node:net';
 import { performance } from 'node:perf_hooks';
 import { chatSteps } from './chat-wire.js';
+import { fixtureSteps } from './fixture-steps.js';
 import { checkChatRequest, checkResponsesRequest, type RequestRejection } from './request-checks.js';
+import { ResponsesStore } from './responses-store.js';
 import { responsesSteps } from './responses-wire.js';
 import type { ServerTurn } from './server-script.js';
 import type { Json, WireStep } from './wire-step.js';
@@ -13,6 +15,8 @@ export interface RecordedRequest {
   readonly index: number;
   readonly method: string;
   readonly path: string;
+  /** The vendor whose rules apply: the path's first segment before `/v1` (`/deepseek/v1/…`), `openai` when none. */
+  readonly vendor: string;
   readonly headers: IncomingHttpHeaders;
   /** The parsed JSON body (the raw text when it is not JSON). */
   readonly body: Json;
@@ -31,6 +35,7 @@ export type ServerStep = ServerTurn | ((request: RecordedRequest) => ServerTurn)
 
 interface MutableRecord extends RecordedRequest {
   status: number;
+  vendor: string;
   endedByServer: boolean;
   closedByClient: boolean;
 }
@@ -40,7 +45,11 @@ interface MutableRecord extends RecordedRequest {
  * Responses SSE at `POST /v1/responses`, chat completion chunks at
  * `POST /v1/chat/completions`. Each request takes the next scripted response
  * from the queue (see {@link ServerTurn}), after the checks the real API makes
- * (every tool call has its output). It records every request, and when each
+ * (every tool call has its output; reasoning items where the API wants them;
+ * each vendor's rules on what an assistant message may carry, see
+ * `checkChatRequest`). Routes may name a vendor: `/<vendor>/v1/chat/completions`.
+ * Responses are remembered as the real API does: `previous_response_id` continues
+ * a stored response (see {@link ResponsesStore}). It records every request, and when each
  * request's connection closed, so tests can await the close instead of sleeping.
  */
 export class OpenAIServer {
@@ -52,6 +61,7 @@ export class OpenAIServer {
   private readonly inFlight = new Set<ServerResponse>();
   private readonly waiters: { index: number; resolve: (request: RecordedRequest) => void }[] = [];
   private responses = 0;
+  private readonly store = new ResponsesStore();
 
   private constructor(
     private readonly http: Server,
@@ -105,6 +115,7 @@ export class OpenAIServer {
     this.requests.length = 0;
     this.waiters.length = 0;
     this.responses = 0;
+    this.store.clear();
     for (const res of this.inFlight) res.socket?.destroy();
     this.inFlight.clear();
   }
@@ -124,6 +135,7 @@ export class OpenAIServer {
       index: this.requests.length,
       method: req.method ?? '',
       path: req.url ?? '',
+      vendor: 'openai',
       headers: req.headers,
       body: parseJson(text),
       status: 0,
@@ -141,11 +153,20 @@ export class OpenAIServer {
       if (!res.writableFinished && !dropped) record.closedByClient = true;
     });
 
-    const api = req.method === 'POST' && record.path === '/v1/responses' ? 'responses'
-      : req.method === 'POST' && record.path === '/v1/chat/completions' ? 'chat'
-      : undefined;
-    if (!api) return this.reject(res, record, { status: 404, message: `Unknown route ${record.method} ${record.path}.` });
-    const rejection = api === 'responses' ? checkResponsesRequest(record.body) : checkChatRequest(record.body);
+    const route = req.method === 'POST' ? /^(?:\/([a-z0-9-]+))?\/v1\/(responses|chat\/completions)$/.exec(record.path) : null;
+    if (!route) return this.reject(res, record, { status: 404, message: `Unknown route ${record.method} ${record.path}.` });
+    const api = route[2] === 'responses' ? 'responses' : 'chat';
+    record.vendor = route[1] ?? 'openai';
+    let input: Json[] = [];
+    if (api === 'responses') {
+      const expanded = this.store.expand(record.body);
+      if ('status' in expanded) return this.reject(res, record, expanded);
+      input = expanded.input;
+    }
+    const rejection =
+      api === 'responses'
+        ? (checkResponsesRequest(record.body, input) ?? this.store.check(record.body, input))
+        : checkChatRequest(record.body, record.vendor);
     if (rejection) return this.reject(res, record, rejection);
     const step = this.queue.shift();
     if (!step) {
@@ -159,7 +180,7 @@ export class OpenAIServer {
     }
 
     const n = ++this.responses;
-    const steps = api === 'responses' ? responsesSteps(turn, record.body, n) : chatSteps(turn, record.body, n);
+    const steps = turn.fixture ? fixtureSteps(turn) : api === 'responses' ? responsesSteps(turn, record.body, n) : chatSteps(turn, record.body, n);
     record.status = 200;
     res.writeHead(200, {
       'content-type': 'text/event-stream; charset=utf-8',
@@ -168,6 +189,7 @@ export class OpenAIServer {
     });
     res.flushHeaders();
     const result = await play(res, steps, turn.delayMs ?? 0);
+    if (api === 'responses') this.store.learn(record.body, input, steps, result === 'done');
     if (result === 'drop') {
       dropped = true;
       res.socket?.destroy();

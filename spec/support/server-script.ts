@@ -44,6 +44,14 @@ export type ServerFault =
 
 /** One scripted response. */
 export interface ServerTurn {
+  /**
+   * Replay a recorded stream instead of generating one: the name of a file in
+   * `spec/providers/fixtures/`, whose SSE frames are written as they are (paced
+   * by `delayMs`). A `fault` of kind `drop` or `hang` applies after the frames.
+   */
+  readonly fixture?: string;
+  /** With `fixture`: write only this many frames (comments not counted), then the fault. */
+  readonly fixtureFrames?: number;
   /** Answer text: one string (streamed word by word) or the exact chunks. */
   readonly text?: string | readonly string[];
   /** A refusal: one string or the exact chunks. */

@@ -4,7 +4,7 @@ import type {
   ChatCompletionMessageFunctionToolCall,
   ChatCompletionMessageParam,
 } from 'openai/resources/chat/completions';
-import type { AssistantMessageItem, FunctionCallItem, InputItem, InputMessageItem } from '../../items/input-item.js';
+import type { AssistantMessageItem, FunctionCallItem, InputItem, InputMessageItem, ReasoningItem } from '../../items/input-item.js';
 import { messageRefusal, messageText } from '../../items/message-text.js';
 
 /**
@@ -12,42 +12,69 @@ import { messageRefusal, messageText } from '../../items/message-text.js';
  * system message; user, system and developer messages; assistant messages with
  * their text (and refusal); function calls as the `tool_calls` of one assistant
  * message (joined to the assistant message just before them, if any);
- * function call outputs as `tool` messages. Reasoning items have no Chat
- * Completions form and are dropped.
+ * function call outputs as `tool` messages.
+ *
+ * Reasoning goes back only where a server requires it and in the field it came
+ * in: DeepSeek's thinking mode rejects an assistant message with `tool_calls`
+ * sent back without its `reasoning_content`, so once the history holds reasoning
+ * that came as `reasoning_content`, every assistant message with tool calls
+ * carries it (empty when that turn had none). Nothing else carries reasoning:
+ * servers that stream `reasoning` (Groq…) reject it in a request, and OpenAI
+ * rejects any unknown message field. Provider items have no Chat Completions form
+ * and are skipped.
  */
 export function toChatMessages(instructions: string | undefined, items: readonly InputItem[]): ChatCompletionMessageParam[] {
   const messages: ChatCompletionMessageParam[] = [];
   if (instructions !== undefined && instructions !== '') messages.push({ role: 'system', content: instructions });
+  const echoReasoning = items.some((i) => i.type === 'reasoning' && i.wireField === 'reasoning_content');
   // The assistant message that following function calls join, while there is one.
   let assistant: ChatCompletionAssistantMessageParam | undefined;
+  // Reasoning waiting for the assistant message it belongs to.
+  let reasoning: string | undefined;
+  const toolCallMessages = new Map<ChatCompletionAssistantMessageParam, string | undefined>();
+  const open = (message: ChatCompletionAssistantMessageParam): ChatCompletionAssistantMessageParam => {
+    messages.push(message);
+    toolCallMessages.set(message, reasoning);
+    reasoning = undefined;
+    return message;
+  };
   for (const item of items) {
     switch (item.type) {
       case 'reasoning':
+        reasoning = (reasoning ?? '') + reasoningText(item);
+        assistant = undefined;
+        break;
       case 'provider_item':
         break;
-      case 'function_call': {
-        if (!assistant) {
-          assistant = { role: 'assistant', content: null };
-          messages.push(assistant);
-        }
+      case 'function_call':
+        assistant ??= open({ role: 'assistant', content: null });
         (assistant.tool_calls ??= []).push(toolCall(item));
         break;
-      }
       case 'function_call_output':
         messages.push({ role: 'tool', tool_call_id: item.call_id, content: item.output });
         assistant = undefined;
         break;
       default:
         if (item.role === 'assistant') {
-          assistant = assistantMessage(item);
-          messages.push(assistant);
+          assistant = open(assistantMessage(item));
         } else {
           messages.push(inputMessage(item));
           assistant = undefined;
+          reasoning = undefined;
         }
     }
   }
+  if (echoReasoning) {
+    for (const [message, text] of toolCallMessages) {
+      if (message.tool_calls?.length) (message as { reasoning_content?: string }).reasoning_content = text ?? '';
+    }
+  }
   return messages;
+}
+
+function reasoningText(item: ReasoningItem): string {
+  const parts = item.content?.length ? item.content : item.summary;
+  return parts.map((p) => p.text).join('');
 }
 
 function toolCall(item: FunctionCallItem): ChatCompletionMessageFunctionToolCall {

@@ -2,6 +2,7 @@ import type {
   ChatCompletionCreateParamsStreaming,
   ChatCompletionToolChoiceOption,
 } from 'openai/resources/chat/completions';
+import { UserError } from '../../errors/agents-error.js';
 import type { ModelRequest } from '../../model/model.js';
 import type { ToolChoice } from '../../model/model-settings.js';
 import { toChatMessages } from './chat-messages.js';
@@ -12,10 +13,17 @@ import { toChatMessages } from './chat-messages.js';
  * `maxOutputTokens` → `max_completion_tokens`, `reasoning.effort` →
  * `reasoning_effort` (`reasoning.summary` has no Chat Completions form);
  * `tool_choice` and `parallel_tool_calls` only with tools, as the API requires.
- * `extraBody` is merged last and may override anything but `stream`.
+ * `extraBody` is merged last and may override anything but `stream`. Hosted
+ * tools have no Chat Completions form: declaring one is a `UserError`.
  */
 export function chatRequestBody(model: string, request: ModelRequest): ChatCompletionCreateParamsStreaming {
   const { settings, tools, outputSchema } = request;
+  const hosted = request.hostedTools ?? [];
+  if (hosted.length > 0) {
+    throw new UserError(
+      `The hosted tool "${hosted[0]!.name}" needs the OpenAI Responses API; this model uses Chat Completions (use OpenAIResponsesModel).`,
+    );
+  }
   const body: ChatCompletionCreateParamsStreaming = {
     model,
     messages: toChatMessages(request.instructions, request.input),

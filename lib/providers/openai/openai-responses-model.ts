@@ -1,27 +1,76 @@
-import type { Observable } from 'rxjs';
+import { defer, type Observable, tap } from 'rxjs';
 import type { ModelEvent, ModelRequest } from '../../model/model.js';
+import type { OpenAIModelOptions } from './openai-model-options.js';
 import { OpenAIModel } from './openai-model.js';
 import { openAIStream } from './openai-stream.js';
+import { itemId, ResponseAnchors } from './response-anchors.js';
 import { ResponsesEventTranslator } from './responses-events.js';
-import { responsesRequestBody } from './responses-request.js';
+import { isReasoningModelName, responsesRequestBody } from './responses-request.js';
+
+/** Options of {@link OpenAIResponsesModel}. */
+export interface OpenAIResponsesModelOptions extends OpenAIModelOptions {
+  /**
+   * How history reaches the server. `client` (default): every request carries the
+   * whole history, nothing is stored (`store: false`), reasoning travels encrypted.
+   * `previous_response_id`: responses are stored and each request sends only what
+   * is new since the last stored response, so a request's size does not grow with
+   * the conversation. A turn cut off before its response completed is not
+   * trusted to be stored: its items (their calls paired with outputs by the run)
+   * are sent again, without the ids the server may not know.
+   */
+  readonly continuation?: 'client' | 'previous_response_id';
+}
 
 /**
  * A model on OpenAI's Responses API (`POST /responses`, streamed). Each `stream`
  * subscription is one HTTP request; unsubscribing aborts it and closes its
- * connection. History is kept on the client (`store: false` unless `extraBody`
- * says otherwise). Failures error the stream with a `ModelError`.
+ * connection. Failures error the stream with a `ModelError`. Reasoning (summary
+ * and reasoning text) streams as `reasoning.delta`; output items the library does
+ * not model (hosted tool calls, compaction…) are kept verbatim as `provider_item`s.
  *
  * @example
  * const agent = new Agent({ name: 'Assistant', model: new OpenAIResponsesModel({ model: 'gpt-4.1' }) });
+ * @example
+ * // Requests that do not grow with the conversation:
+ * new OpenAIResponsesModel({ model: 'gpt-5', continuation: 'previous_response_id' });
  */
 export class OpenAIResponsesModel extends OpenAIModel {
+  private readonly anchors: ResponseAnchors | undefined;
+  /** Set once the model sent reasoning: from then on its reasoning is asked for encrypted. */
+  private reasons: boolean;
+
+  constructor(options: OpenAIResponsesModelOptions) {
+    super(options);
+    this.anchors = options.continuation === 'previous_response_id' ? new ResponseAnchors() : undefined;
+    this.reasons = isReasoningModelName(options.model);
+  }
+
   /** Streams one response: one HTTP request per subscription, aborted on unsubscribe. */
   stream(request: ModelRequest): Observable<ModelEvent> {
     // The client's own retries are off: the run retries (modelRetry), and unsubscribing stops its wait.
-    return openAIStream(
+    const stream$ = openAIStream(
       'Responses',
-      (signal) => this.client.get().responses.create(responsesRequestBody(this.modelName, request), { signal, maxRetries: 0 }),
+      (signal) =>
+        this.client
+          .get()
+          .responses.create(responsesRequestBody(this.modelName, request, { anchors: this.anchors, reasons: this.reasons }), {
+            signal,
+            maxRetries: 0,
+          }),
       () => new ResponsesEventTranslator(),
     );
+    return defer(() => {
+      // The ids of this response's output items, for the anchors once it completes.
+      const ids: string[] = [];
+      return stream$.pipe(tap((event) => {
+        if (event.type === 'item.done') {
+          if (event.item.type === 'reasoning') this.reasons = true;
+          const id = itemId(event.item);
+          if (id !== undefined) ids.push(id);
+        } else if (event.type === 'response.completed' && event.responseId !== undefined) {
+          this.anchors?.record(event.responseId, ids);
+        }
+      }));
+    });
   }
 }

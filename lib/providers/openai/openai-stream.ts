@@ -1,5 +1,6 @@
 import { Observable } from 'rxjs';
 import type { ModelEvent } from '../../model/model.js';
+import { AgentsError } from '../../errors/agents-error.js';
 import { type OpenAIApiName, type RequestPhase, toModelError } from './openai-errors.js';
 
 /**
@@ -44,7 +45,8 @@ export function openAIStream<TEvent>(
     };
     consume().catch((error: unknown) => {
       // After unsubscribe the abort surfaces here (or not at all): nobody is listening.
-      if (!controller.signal.aborted) subscriber.error(toModelError(error, api, phase));
+      // A translator's own error (a `ModelBehaviorError`…) already says what went wrong.
+      if (!controller.signal.aborted) subscriber.error(error instanceof AgentsError ? error : toModelError(error, api, phase));
     });
     return () => controller.abort();
   });

@@ -7,7 +7,8 @@ import { toOutputItem } from './responses-output-item.js';
 
 /**
  * Translates Responses API stream events: `response.created` → `response.started`,
- * `response.output_text.delta` → `text.delta`, `response.output_item.done` →
+ * `response.output_text.delta` → `text.delta`, reasoning summary and reasoning
+ * text deltas → `reasoning.delta`, `response.output_item.done` →
  * `item.done`, `response.completed` → `response.completed` (usage, finish reasons).
  * `response.failed`, `response.incomplete` and `error` throw a `ModelError`; so
  * does a stream that ends without `response.completed`.
@@ -22,10 +23,11 @@ export class ResponsesEventTranslator implements StreamTranslator<ResponseStream
         return [{ type: 'response.started', responseId: event.response.id, model: event.response.model }];
       case 'response.output_text.delta':
         return event.delta === '' ? [] : [{ type: 'text.delta', delta: event.delta }];
-      case 'response.output_item.done': {
-        const item = toOutputItem(event.item);
-        return item ? [{ type: 'item.done', item }] : [];
-      }
+      case 'response.reasoning_summary_text.delta':
+      case 'response.reasoning_text.delta':
+        return event.delta === '' ? [] : [{ type: 'reasoning.delta', delta: event.delta }];
+      case 'response.output_item.done':
+        return [{ type: 'item.done', item: toOutputItem(event.item) }];
       case 'response.completed':
         this.completed = true;
         return [completedEvent(event.response)];

@@ -1,46 +1,76 @@
 import type { ResponseInputItem, ResponseInputMessageContentList, ResponseOutputText } from 'openai/resources/responses/responses';
-import type { AssistantMessageItem, InputItem, InputMessageItem } from '../../items/input-item.js';
+import type { AssistantMessageItem, InputItem, InputMessageItem, ReasoningItem } from '../../items/input-item.js';
 import { messageRefusal, messageText } from '../../items/message-text.js';
-import { copyFunctionCall } from './responses-output-item.js';
+import { copyFunctionCall, responsesApi } from './responses-output-item.js';
+
+/** What the server can resolve by id, for deciding which reasoning items can be sent back. */
+export interface ResponsesInputOptions {
+  /** Whether the server holds this reasoning item (stored responses); without `encrypted_content` it must. */
+  readonly serverHas: (reasoning: ReasoningItem) => boolean;
+}
 
 /**
- * History items as Responses API input. Items already are in the Responses shape;
- * this copies them into the client's types with two adjustments:
+ * History items as Responses API input, in an order and shape the API accepts.
+ * Items already are in the Responses shape; this copies them into the client's
+ * types, with the rules the API enforces:
  *
- * - With `store: false` (our default) the server keeps nothing, so a reasoning item
- *   can only be sent back with its `encrypted_content`; one without it would be
- *   rejected ("Item with id 'rs_…' not found"), so it is dropped. Reasoning items
- *   are optional context: the model answers without them.
+ * - A reasoning item is sent back only with its `encrypted_content` (or when the
+ *   server stored it), and only followed by the item that followed it in the
+ *   output (a message, a call, a provider item). Otherwise it is dropped, and the
+ *   item that followed it loses its id (a message becomes plain assistant text, a
+ *   call keeps its `call_id`) or, when it cannot go without one (a hosted tool's
+ *   item), is dropped too: the API rejects an item whose reasoning is missing.
+ * - Provider items of the Responses API go back verbatim; other APIs' are skipped.
  * - An assistant message without an `id` (written by hand, or by another provider)
  *   is sent as plain assistant text, which the API accepts without an id.
  */
-export function toResponsesInput(items: readonly InputItem[], options: { readonly store: boolean }): ResponseInputItem[] {
+export function toResponsesInput(items: readonly InputItem[], options: ResponsesInputOptions): ResponseInputItem[] {
   const input: ResponseInputItem[] = [];
-  for (const item of items) {
+  // The item after a reasoning item that could not be sent: it must go without its id.
+  let orphaned = false;
+  items.forEach((item, i) => {
+    const withoutId = orphaned;
+    orphaned = false;
     switch (item.type) {
-      case 'function_call':
-        input.push(copyFunctionCall(item));
+      case 'function_call': {
+        const call = copyFunctionCall(item);
+        if (withoutId) delete (call as { id?: string }).id;
+        input.push(call);
         break;
+      }
       case 'function_call_output':
         input.push({ type: 'function_call_output', call_id: item.call_id, output: item.output });
         break;
       case 'provider_item':
-        if (item.api === 'openai.responses') input.push({ ...item.item } as unknown as ResponseInputItem);
+        if (item.api === responsesApi && !withoutId) input.push({ ...item.item } as unknown as ResponseInputItem);
         break;
       case 'reasoning':
-        if (item.id === undefined || (!options.store && !item.encrypted_content)) break;
-        input.push({
-          type: 'reasoning',
-          id: item.id,
-          summary: item.summary.map((s) => ({ type: 'summary_text', text: s.text })),
-          ...(item.encrypted_content ? { encrypted_content: item.encrypted_content } : {}),
-        });
+        if (sendable(item, items[i + 1], options)) input.push(reasoning(item));
+        else orphaned = true;
         break;
       default:
-        input.push(item.role === 'assistant' ? assistantMessage(item) : inputMessage(item));
+        if (item.role !== 'assistant') input.push(inputMessage(item));
+        else input.push(assistantMessage(withoutId ? { ...item, id: undefined } : item));
     }
-  }
+  });
   return input;
+}
+
+/** Whether a reasoning item can go back: resolvable by the server, and followed by its output item. */
+function sendable(item: ReasoningItem, next: InputItem | undefined, options: ResponsesInputOptions): boolean {
+  if (item.id === undefined || !(item.encrypted_content || options.serverHas(item))) return false;
+  if (!next) return false;
+  return next.type === 'function_call' || next.type === 'provider_item' || (next.type !== 'reasoning' && next.type !== 'function_call_output' && next.role === 'assistant');
+}
+
+function reasoning(item: ReasoningItem): ResponseInputItem {
+  return {
+    type: 'reasoning',
+    id: item.id!,
+    summary: item.summary.map((s) => ({ type: 'summary_text', text: s.text })),
+    ...(item.content?.length ? { content: item.content.map((c) => ({ type: 'reasoning_text' as const, text: c.text })) } : {}),
+    ...(item.encrypted_content ? { encrypted_content: item.encrypted_content } : {}),
+  };
 }
 
 function inputMessage(item: InputMessageItem): ResponseInputItem {
@@ -54,9 +84,10 @@ function inputMessage(item: InputMessageItem): ResponseInputItem {
 }
 
 function assistantMessage(item: AssistantMessageItem): ResponseInputItem {
+  const phase = item.phase != null ? { phase: item.phase } : {};
   if (typeof item.content === 'string' || item.id === undefined) {
     const text = messageText(item);
-    return { type: 'message', role: 'assistant', content: text === '' ? (messageRefusal(item) ?? '') : text };
+    return { type: 'message', role: 'assistant', content: text === '' ? (messageRefusal(item) ?? '') : text, ...phase };
   }
   return {
     type: 'message',
@@ -68,5 +99,6 @@ function assistantMessage(item: AssistantMessageItem): ResponseInputItem {
         ? { type: 'refusal', refusal: part.refusal }
         : { type: 'output_text', text: part.text, annotations: [...(part.annotations ?? [])] as ResponseOutputText['annotations'] },
     ),
+    ...phase,
   };
 }

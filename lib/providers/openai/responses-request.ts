@@ -1,35 +1,49 @@
 import type { ResponseCreateParamsStreaming, ToolChoiceFunction, ToolChoiceOptions } from 'openai/resources/responses/responses';
+import { UserError } from '../../errors/agents-error.js';
 import type { ModelRequest } from '../../model/model.js';
 import type { ToolChoice } from '../../model/model-settings.js';
+import type { ResponseAnchors } from './response-anchors.js';
 import { toResponsesInput } from './responses-input.js';
+import { responsesApi } from './responses-output-item.js';
+
+/** What the model knows beyond the request: how history continues, and whether it reasons. */
+export interface ResponsesRequestContext {
+  /** Continue stored responses with `previous_response_id` (the anchors say which). */
+  readonly anchors?: ResponseAnchors;
+  /** The model is known to reason (by its name, or because it sent reasoning before). */
+  readonly reasons: boolean;
+}
 
 /**
  * The Responses API request body for a model request. Only settings that are set
- * are sent. `store` defaults to false (history lives on the client); when it is
- * false and reasoning is configured, `include: ['reasoning.encrypted_content']` is
- * added so reasoning items can be sent back. `extraBody` is merged last and may
+ * are sent. `store` defaults to false (history lives on the client); then, for a
+ * model that reasons, `include: ['reasoning.encrypted_content']` is added so its
+ * reasoning items can be sent back (the API rejects that include for other
+ * models). With anchors (`continuation: 'previous_response_id'`) the request is
+ * stored and sends only the items after the last stored response. Hosted tools
+ * are declared after the function tools. `extraBody` is merged last and may
  * override anything but `stream`.
  */
-export function responsesRequestBody(model: string, request: ModelRequest): ResponseCreateParamsStreaming {
+export function responsesRequestBody(model: string, request: ModelRequest, context: ResponsesRequestContext): ResponseCreateParamsStreaming {
   const { settings, tools, outputSchema } = request;
   const extra = settings.extraBody ?? {};
-  const store = typeof extra['store'] === 'boolean' ? extra['store'] : false;
+  const anchors = context.anchors;
+  const store = anchors !== undefined || extra['store'] === true;
+  const anchor = anchors?.find(request.input);
+  const items = anchor ? request.input.slice(anchor.index + 1) : request.input;
   const body: ResponseCreateParamsStreaming = {
     model,
-    input: toResponsesInput(request.input, { store }),
-    store: false,
+    input: toResponsesInput(items, { serverHas: (item) => store && (anchors === undefined || anchors.stored(item.id)) }),
+    store,
     stream: true,
   };
+  if (anchor) body.previous_response_id = anchor.responseId;
   if (request.instructions !== undefined) body.instructions = request.instructions;
-  if (tools.length > 0) {
-    body.tools = tools.map((t) => ({
-      type: 'function',
-      name: t.name,
-      description: t.description,
-      parameters: { ...t.parameters },
-      strict: t.strict,
-    }));
-  }
+  const declared = [
+    ...tools.map((t) => ({ type: 'function' as const, name: t.name, description: t.description, parameters: { ...t.parameters }, strict: t.strict })),
+    ...hostedDeclarations(request),
+  ];
+  if (declared.length > 0) body.tools = declared;
   if (outputSchema) {
     body.text = {
       format: { type: 'json_schema', name: outputSchema.name, schema: { ...outputSchema.schema }, strict: outputSchema.strict },
@@ -43,11 +57,26 @@ export function responsesRequestBody(model: string, request: ModelRequest): Resp
   if (settings.reasoning) {
     const { effort, summary } = settings.reasoning;
     body.reasoning = { ...(effort !== undefined ? { effort } : {}), ...(summary !== undefined ? { summary } : {}) };
-    if (!store) body.include = ['reasoning.encrypted_content'];
   }
+  if (!store && (settings.reasoning || context.reasons)) body.include = ['reasoning.encrypted_content'];
   return { ...body, ...extra, stream: true } as ResponseCreateParamsStreaming;
+}
+
+/** The hosted tools' declarations; a tool made for another API is a `UserError`. */
+function hostedDeclarations(request: ModelRequest): NonNullable<ResponseCreateParamsStreaming['tools']> {
+  return (request.hostedTools ?? []).map((tool) => {
+    if (tool.api !== responsesApi) {
+      throw new UserError(`The hosted tool "${tool.name}" is for ${tool.api}; this model uses the OpenAI Responses API.`);
+    }
+    return { ...tool.declaration } as unknown as NonNullable<ResponseCreateParamsStreaming['tools']>[number];
+  });
 }
 
 function toolChoice(choice: ToolChoice): ToolChoiceOptions | ToolChoiceFunction {
   return typeof choice === 'string' ? choice : { type: 'function', name: choice.name };
+}
+
+/** Model names of OpenAI's reasoning families (o-series, gpt-5 but its chat variants, codex). */
+export function isReasoningModelName(model: string): boolean {
+  return /(^|\/)(o\d|gpt-5(?!.*chat)|codex)/.test(model);
 }
