@@ -10,7 +10,7 @@ import { expectPaired } from '../helpers/collect.js';
 import type { RecordedRequest } from '../support/openai-server.js';
 import type { ServerTurn } from '../support/server-script.js';
 import { useOpenAIServer } from '../support/use-openai-server.js';
-import { startChild, terminal } from './child-conversation.js';
+import { type ChildLine, startChild, terminal } from './child-conversation.js';
 import { useRedis } from './use-redis.js';
 
 /**
@@ -29,14 +29,37 @@ function respond(request: RecordedRequest): ServerTurn {
   return { text: 'Here is the full answer, streamed word by word so that a kill can land mid-stream.', delayMs: 3 };
 }
 
+/** The tool-call batches a child reported (call ids, response by response), and the last batch with an output reported. */
+function toolBatches(lines: readonly ChildLine[]): { batches: string[][]; lastWithOutput: number } {
+  const batches: string[][] = [];
+  let lastWithOutput = -1;
+  let inCalls = false;
+  for (const line of lines) {
+    if (line.type !== 'item.created') continue;
+    const item = line['item'] as { type: string; rawItem: { call_id?: string } };
+    if (item.type === 'tool_call') {
+      if (!inCalls) batches.push([]);
+      inCalls = true;
+      batches[batches.length - 1]!.push(item.rawItem.call_id!);
+    } else if (item.type === 'tool_output' || item.type === 'handoff') {
+      inCalls = false;
+      lastWithOutput = batches.findIndex((b) => b.includes(item.rawItem.call_id!));
+    } else {
+      inCalls = false;
+    }
+  }
+  return { batches, lastWithOutput };
+}
+
 const contents = (items: readonly InputItem[]) =>
   items.flatMap((i) => ('role' in i && i.role === 'user' && typeof i.content === 'string' ? [i.content] : []));
 
 /** One run of an episode, in a child process: killed, cancelled, injected into, or left to finish. */
 const episode = fc.record({
-  killAfterMs: fc.option(fc.integer({ min: 0, max: 250 }), { nil: undefined }),
-  cancelAfterMs: fc.option(fc.integer({ min: 0, max: 200 }), { nil: undefined }),
-  injectAfterMs: fc.option(fc.integer({ min: 0, max: 200 }), { nil: undefined }),
+  /** Killed when it has reported this many lines (events), or not at all. */
+  killAtLine: fc.option(fc.integer({ min: 1, max: 200 }), { nil: undefined, freq: 4 }),
+  cancelAfterMs: fc.option(fc.integer({ min: 0, max: 800 }), { nil: undefined, freq: 4 }),
+  injectAfterMs: fc.option(fc.integer({ min: 0, max: 400 }), { nil: undefined, freq: 2 }),
   slowMs: fc.integer({ min: 0, max: 40 }),
 });
 
@@ -54,6 +77,8 @@ describe('SIGKILL: a process killed at any point leaves a conversation another p
         const baseURL = `${openai.server.url}/v1`;
         const ended = new Set<string>();
         const sent = new Set<string>();
+        /** What a killed run must have stored: its input, and the batches before the last one whose outputs it reported. */
+        const mustKeep = { inputs: new Set<string>(), calls: new Set<string>() };
 
         for (const [k, e] of episodes.entries()) {
           const input = `input ${id} #${k}`;
@@ -69,19 +94,24 @@ describe('SIGKILL: a process killed at any point leaves a conversation another p
             cancelAfterMs: e.cancelAfterMs,
             injects: e.injectAfterMs === undefined ? [] : [{ afterMs: e.injectAfterMs, text: inject }],
           });
-          if (e.killAfterMs !== undefined) {
-            await child.line(() => true).catch(() => undefined);
-            await new Promise((resolve) => setTimeout(resolve, e.killAfterMs));
+          if (e.killAtLine !== undefined) {
+            let seen = 0;
+            await child.line(() => ++seen >= e.killAtLine!).catch(() => undefined);
             child.process.kill('SIGKILL');
           }
           const exit = await child.exited;
           const end = terminal(exit.lines);
           if (end) {
             ended.add(input);
-            // A run that ended failed only through its broken tool? No: tool failures go to the model; the run itself must not fail.
+            // Tool failures go to the model: the run itself does not fail.
             expect(end['status'], JSON.stringify(end)).not.toBe('failed');
           } else {
             expect(exit.signal).toBe('SIGKILL');
+            // A model call ends only once what came before it is stored, and tools run after it: a run
+            // that reported a tool output had stored its input and every earlier batch when it was killed.
+            const { batches, lastWithOutput } = toolBatches(exit.lines);
+            if (lastWithOutput >= 0) mustKeep.inputs.add(input);
+            for (const batch of batches.slice(0, Math.max(0, lastWithOutput))) for (const id of batch) mustKeep.calls.add(id);
           }
         }
 
@@ -104,7 +134,9 @@ describe('SIGKILL: a process killed at any point leaves a conversation another p
           expectPaired(items);
           const stored = contents(items);
           for (const text of sent) expect(stored.filter((t) => t === text).length, text).toBeLessThanOrEqual(1);
-          for (const text of ended) expect(stored.filter((t) => t === text), text).toEqual([text]);
+          for (const text of [...ended, ...mustKeep.inputs]) expect(stored.filter((t) => t === text), text).toEqual([text]);
+          const storedCalls = new Set(items.flatMap((i) => (i.type === 'function_call' ? [i.call_id] : [])));
+          for (const id of mustKeep.calls) expect(storedCalls.has(id), `call ${id} of a completed batch`).toBe(true);
           expect(stored.filter((t) => t === `final ${id}`)).toHaveLength(1);
           // Every request the server saw was accepted (a history with an orphan call is answered 400).
           expect(openai.server.requests.filter((r) => r.status !== 200).map((r) => r.status)).toEqual([]);
