@@ -1,9 +1,10 @@
-import { concat, concatMap, endWith, filter, map, merge, type Observable, of, switchMap, takeWhile, tap, throwError } from 'rxjs';
+import { concat, concatMap, defer, endWith, filter, map, merge, Observable, of, switchMap, takeWhile, tap, throwError } from 'rxjs';
 import type { StreamEvent } from '../events/stream-event.js';
 import type { InputItem, RunInput } from '../items/input-item.js';
 import type { CancelRequest } from '../run/cancel-request.js';
 import type { Session } from '../session/session.js';
 import type { ConversationLock, ConversationRequest, OnBusy, OwnerClaim } from './conversation-lock.js';
+import { writesSettled } from '../session/session-writer.js';
 import { localConversationLock } from './local-conversation-lock.js';
 
 /** The control streams the conversation adds to a run it owns. */
@@ -28,10 +29,30 @@ export function withConversation<T>(
   start: (controls: ConversationControls) => Observable<StreamEvent<T>>,
 ): Observable<StreamEvent<T>> {
   const lock = session.lock ?? lockOf(session);
-  return lock.claim(onBusy, input).pipe(
-    switchMap((claim) => (claim.role === 'owner' ? owned(claim, start) : followed<T>(claim.events$)).pipe(endWith(END))),
-    takeWhile((event): event is StreamEvent<T> => event !== END),
-  );
+  return defer(() => {
+    let ended = false;
+    return heldUntilWritten(session, lock.claim(onBusy, input), () => ended).pipe(
+      switchMap((claim) => (claim.role === 'owner' ? owned(claim, start) : followed<T>(claim.events$)).pipe(endWith(END))),
+      takeWhile((event): event is StreamEvent<T> => event !== END || !(ended = true)),
+    );
+  });
+}
+
+/**
+ * The claim, released only once the run's writes to the session have settled: a
+ * run unsubscribed mid-way still writes its history (in the background), and the
+ * next run on the conversation, in any process, must see it.
+ */
+function heldUntilWritten<T>(session: Session, claim$: Observable<T>, ended: () => boolean): Observable<T> {
+  return new Observable<T>((subscriber) => {
+    const subscription = claim$.subscribe(subscriber);
+    return () => {
+      // Ended: its writes are done (the terminal event comes after them), so the next run may start at once.
+      if (ended()) return subscription.unsubscribe();
+      // Unsubscribed: its teardown queues the last write during this unsubscribe; release after it.
+      void Promise.resolve().then(() => writesSettled(session)).then(() => subscription.unsubscribe());
+    };
+  });
 }
 
 function lockOf(session: Session): ConversationLock {

@@ -166,3 +166,29 @@ describe.each(stores)('onBusy %s', (_name, makeStore) => {
     expect(model.requests).toHaveLength(3);
   });
 });
+
+describe('onBusy: a run unsubscribed mid-way', () => {
+  const redis = useRedis();
+
+  it.each(stores)('%s: holds the conversation until its history is written, so the next run sees it', async (_name, makeStore) => {
+    const session = makeStore(redis);
+    const { agent, gateCalls } = conversation();
+    const first = run(agent, 'first: gate', { session: session() }).subscribe();
+    await eventually(() => gateCalls() === 1);
+    first.unsubscribe();
+    const { events } = await collect(run(agent, 'second', { session: session() }));
+    expect(statuses(events)).toEqual(['running', 'completed']);
+    const items = await session().getItems();
+    expectPaired(items);
+    expect(userTexts(items)).toEqual(['first: gate', 'second']);
+  });
+
+  it.each(stores)('%s: a run that ended releases at once: a rejecting run right after it runs', async (_name, makeStore) => {
+    const session = makeStore(redis);
+    const { agent } = conversation();
+    await collect(run(agent, 'one', { session: session() }));
+    const { events, error } = await collect(run(agent, 'two', { session: session(), onBusy: 'reject' }));
+    expect(error).toBeUndefined();
+    expect(statuses(events)).toEqual(['running', 'completed']);
+  });
+});
