@@ -284,4 +284,32 @@ describe("continuation with previous_response_id", () => {
     expect(fourth!.body.previous_response_id).toBe('resp_3');
     expect(fourth!.body.input).toEqual([{ type: 'message', role: 'user', content: 'Bye' }]);
   });
+
+  it('a Conversations API conversation: each request sends only what is new, an aborted turn included', async () => {
+    const session = new MemorySession();
+    const conversation = await fx.client().conversations.create({});
+    const m = model('gpt-4.1', { continuation: { conversation: conversation.id } });
+    fx.server.enqueue({ text: 'Hello.' }, { toolCalls: [{ name: 'get_weather', arguments: { city: 'Oslo' } }], fault: { kind: 'hang' } });
+    await runAll(run(agent(m), 'Hi', { session }));
+    const cancel$ = new Subject<string>();
+    await runAll(
+      run(agent(m), 'Weather in Oslo?', { session, cancel$ }).pipe(
+        tap((e) => {
+          if (e.type === 'item.created' && e.item.type === 'tool_call') cancel$.next('user stopped');
+        }),
+      ),
+    );
+    fx.server.enqueue({ text: 'Never mind then.' }, { text: 'Bye.' });
+    await runAll(run(agent(m), 'Forget it.', { session }));
+    await runAll(run(agent(m), 'Bye', { session }));
+    const [, first, , third, fourth] = fx.server.requests;
+    expect(fx.server.requests.map((r) => r.status)).toEqual([200, 200, 200, 200, 200]);
+    for (const request of [first, third, fourth]) {
+      expect(request!.body.conversation).toBe(conversation.id);
+      expect(request!.body.previous_response_id).toBeUndefined();
+    }
+    expect(first!.body.input).toEqual([{ type: 'message', role: 'user', content: 'Hi' }]);
+    expect(inputTypes(third!.body)).toEqual(['message', 'function_call', 'function_call_output', 'message']);
+    expect(fourth!.body.input).toEqual([{ type: 'message', role: 'user', content: 'Bye' }]);
+  });
 });

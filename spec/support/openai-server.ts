@@ -153,6 +153,7 @@ export class OpenAIServer {
       if (!res.writableFinished && !dropped) record.closedByClient = true;
     });
 
+    if (req.method === 'POST' && /^(?:\/[a-z0-9-]+)?\/v1\/conversations$/.test(record.path)) return this.answer(res, record, this.store.createConversation(record.body));
     const route = req.method === 'POST' ? /^(?:\/([a-z0-9-]+))?\/v1\/(responses|chat\/completions)$/.exec(record.path) : null;
     if (!route) return this.reject(res, record, { status: 404, message: `Unknown route ${record.method} ${record.path}.` });
     const api = route[2] === 'responses' ? 'responses' : 'chat';
@@ -196,6 +197,12 @@ export class OpenAIServer {
     } else if (result === 'done') {
       res.end(() => (record.endedByServer = true));
     }
+  }
+
+  private answer(res: ServerResponse, record: MutableRecord, body: Json): void {
+    record.status = 200;
+    res.writeHead(200, { 'content-type': 'application/json', 'x-request-id': `req_${record.index}` });
+    res.end(JSON.stringify(body), () => (record.endedByServer = true));
   }
 
   private reject(res: ServerResponse, record: MutableRecord, rejection: RequestRejection, retry = false, retryAfterMs?: number): void {

@@ -11,8 +11,9 @@ interface StoredResponse {
 /**
  * What the test Responses server remembers, as the real one does: which output
  * item followed each reasoning item (the API rejects one without the other),
- * and the stored responses that `previous_response_id` continues. Responses cut
- * off before `response.completed` are never stored.
+ * the stored responses that `previous_response_id` continues, and the items of
+ * conversations (Conversations API). Responses cut off before `response.completed`
+ * are never stored, and add nothing to their conversation.
  */
 export class ResponsesStore {
   /** Reasoning item id → the id of the item that followed it in its output. */
@@ -21,12 +22,22 @@ export class ResponsesStore {
   private readonly reasoningOf = new Map<string, string>();
   private readonly responses = new Map<string, StoredResponse>();
   private readonly storedItems = new Set<string>();
+  /** Conversation id → its items, appended to by each completed response in it. */
+  private readonly conversations = new Map<string, Json[]>();
 
   clear(): void {
     this.followers.clear();
     this.reasoningOf.clear();
     this.responses.clear();
     this.storedItems.clear();
+    this.conversations.clear();
+  }
+
+  /** `POST /v1/conversations`: a new conversation, with its initial items. */
+  createConversation(body: Json): Json {
+    const id = `conv_${this.conversations.size + 1}`;
+    this.conversations.set(id, Array.isArray(body?.items) ? [...body.items] : []);
+    return { id, object: 'conversation', created_at: Math.floor(Date.now() / 1000), metadata: body?.metadata ?? {} };
   }
 
   /**
@@ -35,6 +46,15 @@ export class ResponsesStore {
    */
   expand(body: Json): { input: Json[] } | RequestRejection {
     const own: Json[] = typeof body.input === 'string' ? [{ role: 'user', content: body.input }] : Array.isArray(body.input) ? body.input : [];
+    const conversationId = typeof body.conversation === 'string' ? body.conversation : body.conversation?.id;
+    if (conversationId != null) {
+      if (body.previous_response_id != null) {
+        return { status: 400, message: 'Mutually exclusive parameters: previous_response_id and conversation.', param: 'conversation' };
+      }
+      const items = this.conversations.get(conversationId);
+      if (!items) return { status: 404, message: `Conversation with id '${conversationId}' not found.`, param: 'conversation' };
+      return { input: [...items, ...own] };
+    }
     const previousId = body.previous_response_id;
     if (previousId == null) return { input: own };
     const previous = this.responses.get(previousId);
@@ -66,6 +86,10 @@ export class ResponsesStore {
     if (whole && completed && body.store !== false) {
       this.responses.set(completed.id, { input, output: completed.output?.length ? completed.output : items });
       for (const item of items) if (item.id) this.storedItems.add(item.id);
+      // A conversation gains the request's own items and the output, once the response completed.
+      const conversation = this.conversations.get(typeof body.conversation === 'string' ? body.conversation : body.conversation?.id);
+      const own = typeof body.input === 'string' ? [{ role: 'user', content: body.input }] : Array.isArray(body.input) ? body.input : [];
+      conversation?.push(...own, ...items);
     }
   }
 

@@ -10,15 +10,19 @@ import { isReasoningModelName, responsesRequestBody } from './responses-request.
 /** Options of {@link OpenAIResponsesModel}. */
 export interface OpenAIResponsesModelOptions extends OpenAIModelOptions {
   /**
-   * How history reaches the server. `client` (default): every request carries the
-   * whole history, nothing is stored (`store: false`), reasoning travels encrypted.
-   * `previous_response_id`: responses are stored and each request sends only what
-   * is new since the last stored response, so a request's size does not grow with
-   * the conversation. A turn cut off before its response completed is not
-   * trusted to be stored: its items (their calls paired with outputs by the run)
-   * are sent again, without the ids the server may not know.
+   * How history reaches the server.
+   * - `client` (default): every request carries the whole history, nothing is
+   *   stored (`store: false`), reasoning travels encrypted.
+   * - `previous_response_id`: responses are stored and each request continues the
+   *   last stored one, sending only what is new since, so a request's size does
+   *   not grow with the conversation.
+   * - `{ conversation: 'conv_…' }`: the same, in a conversation of the
+   *   Conversations API (create it empty; the server appends each turn to it).
+   *
+   * Either way, a turn cut off before its response completed is not trusted to be
+   * stored: its items (their calls paired with outputs by the run) are sent again.
    */
-  readonly continuation?: 'client' | 'previous_response_id';
+  readonly continuation?: 'client' | 'previous_response_id' | { readonly conversation: string };
 }
 
 /**
@@ -36,12 +40,15 @@ export interface OpenAIResponsesModelOptions extends OpenAIModelOptions {
  */
 export class OpenAIResponsesModel extends OpenAIModel {
   private readonly anchors: ResponseAnchors | undefined;
+  private readonly conversation: string | undefined;
   /** Set once the model sent reasoning: from then on its reasoning is asked for encrypted. */
   private reasons: boolean;
 
   constructor(options: OpenAIResponsesModelOptions) {
     super(options);
-    this.anchors = options.continuation === 'previous_response_id' ? new ResponseAnchors() : undefined;
+    const continuation = options.continuation ?? 'client';
+    this.anchors = continuation === 'client' ? undefined : new ResponseAnchors();
+    this.conversation = typeof continuation === 'object' ? continuation.conversation : undefined;
     this.reasons = isReasoningModelName(options.model);
   }
 
@@ -53,7 +60,11 @@ export class OpenAIResponsesModel extends OpenAIModel {
       (signal) =>
         this.client
           .get()
-          .responses.create(responsesRequestBody(this.modelName, request, { anchors: this.anchors, reasons: this.reasons }), {
+          .responses.create(responsesRequestBody(this.modelName, request, {
+              anchors: this.anchors,
+              conversation: this.conversation,
+              reasons: this.reasons,
+            }), {
             signal,
             maxRetries: 0,
           }),

@@ -8,8 +8,10 @@ import { responsesApi } from './responses-output-item.js';
 
 /** What the model knows beyond the request: how history continues, and whether it reasons. */
 export interface ResponsesRequestContext {
-  /** Continue stored responses with `previous_response_id` (the anchors say which). */
+  /** Continue stored responses (the anchors say which), with `previous_response_id` or in `conversation`. */
   readonly anchors?: ResponseAnchors;
+  /** The Conversations API conversation the requests continue, instead of `previous_response_id`. */
+  readonly conversation?: string;
   /** The model is known to reason (by its name, or because it sent reasoning before). */
   readonly reasons: boolean;
 }
@@ -19,8 +21,9 @@ export interface ResponsesRequestContext {
  * are sent. `store` defaults to false (history lives on the client); then, for a
  * model that reasons, `include: ['reasoning.encrypted_content']` is added so its
  * reasoning items can be sent back (the API rejects that include for other
- * models). With anchors (`continuation: 'previous_response_id'`) the request is
- * stored and sends only the items after the last stored response. Hosted tools
+ * models). With anchors (`continuation` other than `client`) the request is
+ * stored and sends only the items after the last stored response, continuing it
+ * by `previous_response_id` or in its `conversation`. Hosted tools
  * are declared after the function tools. `extraBody` is merged last and may
  * override anything but `stream`.
  */
@@ -37,7 +40,8 @@ export function responsesRequestBody(model: string, request: ModelRequest, conte
     store,
     stream: true,
   };
-  if (anchor) body.previous_response_id = anchor.responseId;
+  if (context.conversation !== undefined) body.conversation = context.conversation;
+  else if (anchor) body.previous_response_id = anchor.responseId;
   if (request.instructions !== undefined) body.instructions = request.instructions;
   const declared = [
     ...tools.map((t) => ({ type: 'function' as const, name: t.name, description: t.description, parameters: { ...t.parameters }, strict: t.strict })),
