@@ -3,11 +3,12 @@ import type { StreamEvent } from './events/stream-event.js';
 import type { RunInput } from './items/input-item.js';
 import type { ModelProvider } from './model/model.js';
 import { openAIModelProvider } from './providers/openai/openai-model-provider.js';
-import { run as runLoop } from './run/run.js';
+import { run as runLoop, type RunAttempts } from './run/run.js';
+import { UserError } from './errors/agents-error.js';
+import { validateRunInput } from './items/validate-input.js';
 import type { RunOptions } from './run/run-options.js';
 import { defer, type Observable } from 'rxjs';
 import { mergeControl, withConversation } from './conversation/with-conversation.js';
-import { toInputItems } from './items/to-input-items.js';
 
 // The composition root: the run loop knows only the Model interface; model names
 // resolve to OpenAI here, with one client made on first use.
@@ -38,15 +39,24 @@ export function run<TContext, TOutput>(
 ): Observable<StreamEvent<TOutput>> {
   const resolved = options.modelProvider ? options : { ...options, modelProvider: resolveByName };
   const session = options.session;
-  if (!session) return runLoop(agent, input, resolved);
+  // Invalid input fails at the run's door, without touching the conversation.
+  const items = validateRunInput(input);
+  if (!session || items instanceof UserError) return runLoop(agent, input, resolved);
+  // Shared by every subscription of this Observable: a retry after a failure does not store the input again.
+  const attempts: RunAttempts = { inputStored: false };
   // One run at a time per conversation: the run starts once it holds it (or steers into the one that does).
   return defer(() =>
-    withConversation(session, options.onBusy ?? 'queue', toInputItems(input), (controls) =>
-      runLoop(agent, input, {
-        ...resolved,
-        inject$: mergeControl(options.inject$, controls.inject$),
-        cancel$: mergeControl(options.cancel$, controls.cancel$),
-      }),
+    withConversation(session, options.onBusy ?? 'queue', items, (controls) =>
+      runLoop(
+        agent,
+        input,
+        {
+          ...resolved,
+          inject$: mergeControl(options.inject$, controls.inject$),
+          cancel$: mergeControl(options.cancel$, controls.cancel$),
+        },
+        attempts,
+      ),
     ),
   );
 }

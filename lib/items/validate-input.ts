@@ -10,18 +10,16 @@ const outputPart = z.discriminatedUnion('type', [
   z.looseObject({ type: z.literal('output_text'), text: z.string() }),
   z.looseObject({ type: z.literal('refusal'), refusal: z.string() }),
 ]);
-const message = z.union([
-  z.looseObject({
-    type: z.literal('message').optional(),
-    role: z.enum(['user', 'system', 'developer']),
-    content: z.union([z.string(), z.array(inputPart)]),
-  }),
-  z.looseObject({
-    type: z.literal('message').optional(),
-    role: z.literal('assistant'),
-    content: z.union([z.string(), z.array(outputPart)]),
-  }),
-]);
+const message = z.looseObject({
+  type: z.literal('message').optional(),
+  role: z.enum(['user', 'system', 'developer']),
+  content: z.union([z.string(), z.array(inputPart)]),
+});
+const assistantMessage = z.looseObject({
+  type: z.literal('message').optional(),
+  role: z.literal('assistant'),
+  content: z.union([z.string(), z.array(outputPart)]),
+});
 const known = {
   function_call: z.looseObject({ type: z.literal('function_call'), call_id: z.string(), name: z.string(), arguments: z.string() }),
   function_call_output: z.looseObject({ type: z.literal('function_call_output'), call_id: z.string(), output: z.string() }),
@@ -37,7 +35,7 @@ const known = {
 function schemaFor(item: unknown): z.ZodType | undefined {
   if (item === null || typeof item !== 'object' || Array.isArray(item)) return undefined;
   const type = (item as { type?: unknown }).type;
-  if (type === undefined || type === 'message') return message;
+  if (type === undefined || type === 'message') return (item as { role?: unknown }).role === 'assistant' ? assistantMessage : message;
   if (typeof type !== 'string') return undefined;
   // Other item types (hosted tools' calls, …) are the provider's to check.
   return known[type as keyof typeof known] ?? z.looseObject({ type: z.string() });

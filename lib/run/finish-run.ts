@@ -1,4 +1,5 @@
-import { catchError, concat, defer, EMPTY, from, type Observable, of, takeUntil, throwError } from 'rxjs';
+import { asyncScheduler, catchError, concat, defer, EMPTY, from, merge, type Observable, of, takeUntil, throwError, timer } from 'rxjs';
+import { defaultSessionTimeoutMs } from './run-options.js';
 import { AgentsError, SessionError } from '../errors/agents-error.js';
 import type { StreamEvent } from '../events/stream-event.js';
 import type { RunState } from './run-state.js';
@@ -8,19 +9,27 @@ import type { RunState } from './run-state.js';
  * the rest of the history (again if input was injected meanwhile), release the
  * controls, then the one terminal `run.updated`. A failed run errors after it.
  *
- * A cancel that arrives while the last write is pending ends the wait at once:
- * the run fails with a {@link SessionError} saying the write did not finish (the
- * write itself goes on, and later runs on the session wait for it).
+ * A run stopped (cancelled, failed) while a write was pending waits for it at
+ * most `cancelGraceMs` (or `sessionTimeoutMs` if shorter), and a further cancel
+ * ends the wait at once: the run then fails with a {@link SessionError} saying
+ * the write did not finish (the write itself goes on, and later runs on the
+ * session wait for it).
  */
 export function finishRun<TContext>(state: RunState<TContext>, release: () => void): Observable<StreamEvent<unknown>> {
   return defer(() => {
     if (!state.outcome) state.settle({ status: 'failed', error: new AgentsError('The run ended without an outcome.') });
     const paired = state.pairOpenCalls().map((item): StreamEvent<unknown> => ({ type: 'item.created', item }));
     const writer = state.writer;
+    // Stopped while a write was pending: give it a short grace, not the whole sessionTimeoutMs.
+    const grace$ =
+      writer?.busy && state.outcome?.status !== 'completed'
+        ? timer(Math.min(state.options.sessionTimeoutMs ?? defaultSessionTimeoutMs, cancelGraceMs), state.options.scheduler ?? asyncScheduler)
+        : EMPTY;
     const save$ = !writer
       ? EMPTY
       : saveAll(state).pipe(
-          takeUntil(state.stop$),
+          // Another stop while waiting ends the wait at once.
+          takeUntil(merge(state.stop$, grace$)),
           catchError((error: unknown) => {
             // A run whose history could not be saved has lost something: say so.
             failSave(state, error as SessionError);
@@ -41,6 +50,9 @@ export function finishRun<TContext>(state: RunState<TContext>, release: () => vo
     );
   });
 }
+
+/** Longest wait, after a stop, for a session write that was pending when the run stopped. */
+export const cancelGraceMs = 250;
 
 /** Writes everything, then again while injected input keeps arriving. */
 function saveAll<TContext>(state: RunState<TContext>): Observable<never> {

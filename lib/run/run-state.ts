@@ -1,4 +1,4 @@
-import { EMPTY, type Observable, Subject } from 'rxjs';
+import { EMPTY, Observable, Subject } from 'rxjs';
 import type { Agent } from '../agent/agent.js';
 import type { GuardrailResult } from '../agent/guardrail.js';
 import type { Handoff } from '../agent/handoff.js';
@@ -105,9 +105,13 @@ export class RunState<TContext> {
     return this.interruption ?? defaultStopReason;
   }
 
-  /** Emits when an `after_turn` cancel arrives (calls waiting for approval stop waiting then). */
+  /** Emits when an `after_turn` cancel arrives, or at once if one came (calls waiting for approval stop waiting then). */
   get afterTurn$(): Observable<void> {
-    return (this.afterTurnSubject ??= new Subject<void>());
+    const subject = (this.afterTurnSubject ??= new Subject<void>());
+    return new Observable<void>((subscriber) => {
+      if (this.afterTurn !== undefined) subscriber.next();
+      else return subject.subscribe(subscriber);
+    });
   }
 
   /** Decides how the run ends; the first decision is the one kept. */
@@ -209,7 +213,7 @@ export class RunState<TContext> {
       history: [...this.past, ...this.history(true)],
       unconsumedInput: [...this.injections.peek()],
       usage: this.usage,
-      lastAgent: this.agent.name,
+      lastAgent: String(this.agent?.name),
       inputGuardrailResults: [...this.inputGuardrailResults],
       outputGuardrailResults: [...this.outputGuardrailResults],
       reason: outcome.reason,

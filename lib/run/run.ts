@@ -16,6 +16,15 @@ import { RunState } from './run-state.js';
 import { nestedApprovals } from './run-tools.js';
 
 /**
+ * What the subscriptions of one run Observable share: whether an earlier one
+ * stored the input and then failed, so a retry (`retry()`) continues from the
+ * session instead of adding the input again.
+ */
+export interface RunAttempts {
+  inputStored: boolean;
+}
+
+/**
  * The run loop behind `run` (see `lib/run.ts`, which adds the default model provider).
  * Cold: nothing happens until subscribe; unsubscribing stops everything it started.
  */
@@ -23,10 +32,8 @@ export function run<TContext, TOutput>(
   agent: Agent<TContext, TOutput>,
   input: RunInput,
   options: RunOptions<TContext> = {},
+  attempts: RunAttempts = { inputStored: false },
 ): Observable<StreamEvent<TOutput>> {
-  // Whether an earlier subscription of this Observable stored the input and then
-  // failed: a retry (`retry()`) continues from the session instead of adding it again.
-  let inputStoredByFailedAttempt = false;
   return new Observable<StreamEvent<unknown>>((subscriber) => {
     const items = validateRunInput(input);
     const problem = validateAgent(agent) ?? validateRunOptions(options) ?? (items instanceof UserError ? items : undefined);
@@ -35,7 +42,7 @@ export function run<TContext, TOutput>(
       agent as Agent<TContext, unknown>,
       items instanceof UserError ? [] : items,
       options,
-      session !== undefined && inputStoredByFailedAttempt,
+      session !== undefined && attempts.inputStored,
     );
     const scheduler = options.scheduler ?? asyncScheduler;
     const timeoutMs = options.sessionTimeoutMs ?? defaultSessionTimeoutMs;
@@ -70,7 +77,7 @@ export function run<TContext, TOutput>(
     let finished = false;
     const ended = () => {
       finished = true;
-      if (session) inputStoredByFailedAttempt = state.outcome?.status === 'failed' && (state.inputStored || (state.writer?.storedCount ?? 0) > 0);
+      if (session) attempts.inputStored = state.outcome?.status === 'failed' && (state.inputStored || (state.writer?.storedCount ?? 0) > 0);
     };
     const subscription = concat(of<StreamEvent<unknown>>({ type: 'run.updated', status: 'running' }), body$, finishRun(state, release))
       .pipe(

@@ -1,5 +1,5 @@
 import { context as otelContext, type Context, type Span, SpanStatusCode } from '@opentelemetry/api';
-import { type MonoTypeOperatorFunction, Observable, type Subscription } from 'rxjs';
+import { type MonoTypeOperatorFunction, Observable, Subscriber } from 'rxjs';
 
 /** How a traced Observable reports to its span. */
 export interface SpanHooks<T> {
@@ -32,34 +32,32 @@ export function traced<T>(
         settle();
         span.end();
       };
-      // An error reaches us before the source tears down its other branches (RxJS
-      // notifies downstream first), so tear the source down ourselves before ending
-      // this span: spans still open below it (a sibling model stream) end first.
-      let subscription: Subscription | undefined;
-      let syncError: { error: unknown } | undefined;
-      const fail = (error: unknown) => {
-        subscription?.unsubscribe();
-        end(() => recordError(span, error));
-        subscriber.error(error);
-      };
-      subscription = otelContext.with(context, () =>
-        source.subscribe({
-          next: (value) => {
-            if (recording) hooks.next?.(span, value);
-            subscriber.next(value);
-          },
-          error: (error: unknown) => (subscription ? fail(error) : (syncError = { error })),
-          complete: () => {
-            end(() => (recording && hooks.complete ? hooks.complete(span) : span.setStatus({ code: SpanStatusCode.OK })));
-            subscriber.complete();
-          },
-        }),
-      );
-      if (syncError) fail(syncError.error);
-      return () => {
-        subscription.unsubscribe();
+      // Our own subscriber to the source, held before the source is subscribed: a
+      // subscriber that stops the run from inside a value delivered synchronously
+      // during subscribe (re-entrantly) still tears the source down, and so ends the
+      // spans below this one, before this span ends. An error reaches us before the
+      // source tears down its other branches (RxJS notifies downstream first), so
+      // tear the source down ourselves there too.
+      const inner: Subscriber<T> = new Subscriber<T>({
+        next: (value) => {
+          if (recording) hooks.next?.(span, value);
+          subscriber.next(value);
+        },
+        error: (error: unknown) => {
+          inner.unsubscribe();
+          end(() => recordError(span, error));
+          subscriber.error(error);
+        },
+        complete: () => {
+          end(() => (recording && hooks.complete ? hooks.complete(span) : span.setStatus({ code: SpanStatusCode.OK })));
+          subscriber.complete();
+        },
+      });
+      subscriber.add(() => {
+        inner.unsubscribe();
         end(() => markCancelled(span, cancelReason()));
-      };
+      });
+      otelContext.with(context, () => source.subscribe(inner));
     });
 }
 

@@ -1,4 +1,4 @@
-import { firstValueFrom, Subject } from 'rxjs';
+import { firstValueFrom, Subject, tap, VirtualTimeScheduler } from 'rxjs';
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import type OpenAI from 'openai';
@@ -70,6 +70,44 @@ describe.each(apis)('run() against the server, %s', (api, makeModel) => {
     } else {
       expect(second.body.messages.map((m: { role: string }) => m.role)).toEqual(['system', 'user', 'assistant', 'tool', 'tool']);
     }
+  });
+
+  it('retries a 429 itself (the client does not), reporting model.retry, then completes', async () => {
+    fx.server.enqueue({ fault: { kind: 'http', status: 429, message: 'Slow down.' } }, { text: 'Finally' });
+    const events: StreamEvent<unknown>[] = [];
+    const result = await firstValueFrom(
+      run(agent(), 'Hi', { modelRetry: { initialDelayMs: 1 } }).pipe(
+        tap((e) => events.push(e)),
+        toResult(),
+      ),
+    );
+    expect(result.finalOutput).toBe('Finally');
+    expect(fx.server.requests.map((r) => r.status)).toEqual([429, 200]);
+    const retry = events.find((e) => e.type === 'model.retry');
+    expect(retry).toMatchObject({ agent: 'Assistant', attempt: 1, delayMs: 1, error: { status: 429 } });
+  });
+
+  it('unsubscribing during the back-off stops the retry: no timer left, no second request', async () => {
+    fx.server.enqueue({ fault: { kind: 'http', status: 503, message: 'Busy.' } }, { text: 'never' });
+    const scheduler = new VirtualTimeScheduler();
+    const watched = watch(run(agent(), 'Hi', { modelRetry: { initialDelayMs: 30_000 }, scheduler }));
+    await watched.when((e) => e.type === 'model.retry');
+    expect(scheduler.actions).toHaveLength(1);
+    watched.subscription.unsubscribe();
+    expect(scheduler.actions.filter((a) => !a.closed)).toHaveLength(0);
+    scheduler.flush();
+    expect(fx.server.requests).toHaveLength(1);
+  });
+
+  it('does not retry a 400', async () => {
+    fx.server.enqueue({ fault: { kind: 'http', status: 400, message: 'Bad.' } });
+    const { error, events } = await new Promise<{ error: unknown; events: StreamEvent<unknown>[] }>((resolve) => {
+      const seen: StreamEvent<unknown>[] = [];
+      run(agent(), 'Hi', { modelRetry: { initialDelayMs: 1 } }).subscribe({ next: (e) => seen.push(e), error: (e) => resolve({ error: e, events: seen }) });
+    });
+    expect((error as { status?: number }).status).toBe(400);
+    expect(events.some((e) => e.type === 'model.retry')).toBe(false);
+    expect(fx.server.requests).toHaveLength(1);
   });
 
   it('parses valid structured output into finalOutput', async () => {
