@@ -109,8 +109,9 @@ export class RunState<TContext> {
   get afterTurn$(): Observable<void> {
     const subject = (this.afterTurnSubject ??= new Subject<void>());
     return new Observable<void>((subscriber) => {
-      if (this.afterTurn !== undefined) subscriber.next();
-      else return subject.subscribe(subscriber);
+      if (this.afterTurn === undefined) return subject.subscribe(subscriber);
+      subscriber.next();
+      return undefined;
     });
   }
 
