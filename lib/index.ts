@@ -110,7 +110,9 @@ export {
   type ScriptedTurn,
 } from './providers/scripted/scripted-model.js';
 export type { CancelMode, CancelRequest } from './run/cancel-request.js';
-export { run } from './run.js';
+export { resume, run, type ResumeOptions } from './run.js';
+export { RunStateError } from './errors/run-state-error.js';
+export type { SuspendedCall, SuspendedRun } from './run/suspended-run.js';
 export type { ModelRetryOptions, RunOptions } from './run/run-options.js';
 export { MemorySession } from './session/memory-session.js';
 export type { Session } from './session/session.js';

@@ -1,4 +1,7 @@
-import type { Agent } from './agent/agent.js';
+import type { Agent, AnyAgent } from './agent/agent.js';
+import type { Resumption } from './run/resume-from.js';
+import { checkSuspendedRun, findAgent, type SuspendedRun } from './run/suspended-run.js';
+import type { ToolApprovalDecision } from './tools/approval-desk.js';
 import type { StreamEvent } from './events/stream-event.js';
 import type { RunInput } from './items/input-item.js';
 import type { ModelProvider } from './model/model.js';
@@ -21,8 +24,8 @@ const resolveByName: ModelProvider = (name) => (defaultProvider ??= openAIModelP
  * everything it started (model stream, tools, timers) at once.
  *
  * Events start with `run.updated` `running` and end with exactly one terminal
- * `run.updated` (`completed`, `cancelled`, or `failed`, after which the
- * Observable errors), unless you unsubscribe first.
+ * `run.updated` (`completed`, `cancelled`, `suspended`, or `failed`, after which
+ * the Observable errors), unless you unsubscribe first.
  *
  * An agent whose `model` is a string gets an `OpenAIResponsesModel` on the
  * default client (`OPENAI_API_KEY`, `OPENAI_BASE_URL`), unless `modelProvider` says otherwise.
@@ -37,6 +40,43 @@ export function run<TContext, TOutput>(
   input: RunInput,
   options: RunOptions<TContext> = {},
 ): Observable<StreamEvent<TOutput>> {
+  return start(agent, input, options);
+}
+
+/** Options of {@link resume}: those of `run`, and the decisions on the calls the run waited for. */
+export interface ResumeOptions<TContext = unknown> extends RunOptions<TContext> {
+  /** Decisions on the waiting calls; a call without one asks again (`tool.approval_requested`). */
+  readonly decisions?: readonly ToolApprovalDecision[];
+}
+
+/**
+ * Continues a suspended run (see the `suspendOnApproval` option) from its state,
+ * in any process, any time later: the waiting calls run (approved), are answered
+ * as rejected, or ask again; then the run goes on as any run, with the same
+ * guarantees (cancel, inject, status, spans). Give the agent that was in charge,
+ * or a list of agents among which it is (handoff targets are searched too).
+ * A state of another version, or naming an agent that is not there, fails with `RunStateError`.
+ *
+ * @example
+ * const suspended = (await lastValueFrom(run(agent, 'Delete the logs', { suspendOnApproval: true, session }))).result?.suspended;
+ * await save(JSON.stringify(suspended));            // days later, in another process:
+ * resume(agent, JSON.parse(await load()), { session, decisions: [{ callId, approved: true }] }).subscribe(print);
+ */
+export function resume<TContext>(
+  agents: Agent<TContext, unknown> | readonly Agent<TContext, unknown>[],
+  state: SuspendedRun,
+  options: ResumeOptions<TContext> = {},
+): Observable<StreamEvent<unknown>> {
+  return defer(() => {
+    const suspended = checkSuspendedRun(state);
+    const agent = findAgent((Array.isArray(agents) ? agents : [agents]) as AnyAgent[], suspended.agent) as Agent<TContext, unknown>;
+    const { decisions = [], ...rest } = options;
+    const resumption: Resumption = { suspended, decisions };
+    return start(agent, [], { ...rest, resumeFrom: resumption } as RunOptions<TContext>);
+  });
+}
+
+function start<TContext, TOutput>(agent: Agent<TContext, TOutput>, input: RunInput, options: RunOptions<TContext>): Observable<StreamEvent<TOutput>> {
   const resolved = options.modelProvider ? options : { ...options, modelProvider: resolveByName };
   const session = options.session;
   // Invalid input fails at the run's door, without touching the conversation.

@@ -3,6 +3,7 @@ import type { InputItem } from '../items/input-item.js';
 import type { RunItem } from '../items/run-item.js';
 import type { Usage } from '../model/usage.js';
 import type { TerminalRunStatus } from './run-status.js';
+import type { SuspendedRun } from '../run/suspended-run.js';
 
 /** What a run came to. Emitted by `toResult()`, and carried by the terminal `run.updated` event. */
 export interface RunResult<TOutput = string> {
@@ -26,4 +27,6 @@ export interface RunResult<TOutput = string> {
   readonly reason?: string;
   /** Why the run failed. */
   readonly error?: Error;
+  /** For a `suspended` run: the state to store and give to `resume` (plain JSON). */
+  readonly suspended?: SuspendedRun;
 }

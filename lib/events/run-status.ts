@@ -1,5 +1,9 @@
-/** Where a run is: `running`, then exactly one of the three terminal states. */
-export type RunStatus = 'running' | 'completed' | 'failed' | 'cancelled';
+/**
+ * Where a run is: `running`, then exactly one terminal state. `suspended` ends a
+ * run whose remaining work waits for approvals (see the `suspendOnApproval` option);
+ * `resume` continues it.
+ */
+export type RunStatus = 'running' | 'completed' | 'failed' | 'cancelled' | 'suspended';
 
 /** A status a run ends in. */
 export type TerminalRunStatus = Exclude<RunStatus, 'running'>;

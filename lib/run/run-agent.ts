@@ -8,12 +8,13 @@ import type { RunState } from './run-state.js';
 import { runTurn } from './run-turn.js';
 
 /** The stretch of a run one agent is in charge of: announced, traced as `invoke_agent`, turn after turn, then the next agent's after a handoff. */
-export function runAgent<TContext>(state: RunState<TContext>): Observable<StreamEvent<unknown>> {
+export function runAgent<TContext>(state: RunState<TContext>, first$?: Observable<StreamEvent<unknown>>): Observable<StreamEvent<unknown>> {
   return defer(() => {
     const agent = state.agent;
     return concat(
       of<StreamEvent<unknown>>({ type: 'agent.updated', agent: agent.name }),
-      withAgentTools(state, runTurn(state)).pipe(state.tracing.agent(agent as never, () => modelOrNothing(state))),
+      // A resumed run starts with the suspended calls instead of a model call.
+      withAgentTools(state, first$ ?? runTurn(state)).pipe(state.tracing.agent(agent as never, () => modelOrNothing(state))),
       // A handoff ended this agent's stretch (and its span): the next agent takes over.
       defer(() => (handOver(state) ? runAgent(state) : EMPTY)),
     );

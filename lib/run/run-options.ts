@@ -29,6 +29,13 @@ export interface RunOptions<TContext = unknown> {
   readonly injectMode?: 'queue' | 'interrupt';
   /** Answers to `tool.approval_requested` events (also answerable with the event's `approve()` / `reject()`). */
   readonly approvals$?: Observable<ToolApprovalDecision>;
+  /**
+   * Suspend the run when its remaining work only waits for approvals: it ends with
+   * `run.updated` `suspended`, whose result carries a serializable `suspended` state
+   * for `resume` (in any process, any time later). `true` suspends at once;
+   * `{ afterMs }` waits that long for decisions first (on `scheduler`). Default: wait.
+   */
+  readonly suspendOnApproval?: boolean | { readonly afterMs: number };
   /** Most model turns before the run fails with `MaxTurnsExceededError`. Default 10. */
   readonly maxTurns?: number;
   /** Your own object, handed to tools and dynamic instructions. */

@@ -5,7 +5,7 @@ import type { Handoff } from '../agent/handoff.js';
 import { ToolCallError } from '../errors/tool-call-error.js';
 import type { RunResult } from '../events/run-result.js';
 import type { TerminalRunStatus } from '../events/run-status.js';
-import type { InputItem } from '../items/input-item.js';
+import type { FunctionCallOutputItem, InputItem } from '../items/input-item.js';
 import type { RunItem, ToolCallRunItem, ToolOutputRunItem } from '../items/run-item.js';
 import { addUsage, emptyUsage, type Usage } from '../model/usage.js';
 import { cancelledOutput } from '../session/pair-tool-calls.js';
@@ -15,6 +15,7 @@ import type { Tool } from '../tools/tool.js';
 import type { NestedRunner } from '../tools/tool.js';
 import { noTracing, type RunTracing } from '../tracing/run-tracing.js';
 import { InjectQueue } from './inject-queue.js';
+import { type SuspendedRun, suspendedRunVersion } from './suspended-run.js';
 import type { RunOptions } from './run-options.js';
 
 /** Why tools and spans stop when nothing more specific is known: the subscriber left. */
@@ -51,6 +52,8 @@ export class RunState<TContext> {
   usage: Usage = emptyUsage;
   /** Model calls made so far (restarts after an interruption included). */
   turn = 0;
+  /** Set when the run suspended: what `resume` continues from. */
+  suspended: SuspendedRun | undefined;
   /** Set once: how the run ended. */
   outcome: Outcome | undefined;
   /** Set by an `after_turn` cancel: the reason to stop with once the turn is over. */
@@ -205,6 +208,36 @@ export class RunState<TContext> {
     };
   }
 
+  /**
+   * Suspends the run: the batch of `calls` (some answered, the others waiting for
+   * approval) leaves the history, which stays valid, and goes into the serializable
+   * {@link SuspendedRun}, with the injected input no model call took.
+   */
+  suspend(calls: readonly ToolCallRunItem[], waiting: ReadonlyMap<string, unknown>): void {
+    if (this.outcome) return;
+    const ids = new Set(calls.map((c) => c.rawItem.call_id));
+    const outputs = new Map<string, FunctionCallOutputItem>();
+    for (const [id, item] of this.heldOutputs) if (ids.has(id)) outputs.set(id, item.rawItem);
+    for (const { rawItem } of this.items) if (rawItem.type === 'function_call_output' && ids.has(rawItem.call_id)) outputs.set(rawItem.call_id, rawItem);
+    for (const id of ids) this.heldOutputs.delete(id);
+    const inBatch = (rawItem: InputItem) => (rawItem.type === 'function_call' || rawItem.type === 'function_call_output') && ids.has(rawItem.call_id);
+    this.items.splice(0, this.items.length, ...this.items.filter((i) => !inBatch(i.rawItem)));
+    this.suspended = {
+      version: suspendedRunVersion,
+      agent: this.agent.name,
+      history: this.modelInput(),
+      calls: calls.map(({ rawItem: call }) => ({
+        call,
+        ...(outputs.has(call.call_id) ? { output: outputs.get(call.call_id) } : { arguments: waiting.get(call.call_id) }),
+      })),
+      turn: this.turn,
+      usage: this.usage,
+      unconsumedInput: this.injections.drain(),
+    };
+    this.settle({ status: 'suspended', reason: 'waiting for approval' });
+    this.stop$.next();
+  }
+
   result(): RunResult<unknown> {
     const outcome = this.outcome ?? { status: 'failed' };
     return {
@@ -219,6 +252,7 @@ export class RunState<TContext> {
       outputGuardrailResults: [...this.outputGuardrailResults],
       reason: outcome.reason,
       error: outcome.error,
+      ...(this.suspended ? { suspended: this.suspended } : {}),
     };
   }
 }

@@ -1,5 +1,5 @@
 import { trace } from '@opentelemetry/api';
-import { asyncScheduler, concat, defer, from, merge, mergeMap, type Observable } from 'rxjs';
+import { asyncScheduler, concat, defer, EMPTY, finalize, from, ignoreElements, merge, mergeMap, type Observable, Subject, switchMap, takeUntil, tap, timer } from 'rxjs';
 import { ToolCallError } from '../errors/tool-call-error.js';
 import type { StreamEvent, ToolApprovalRequestedEvent } from '../events/stream-event.js';
 import type { ToolCallRunItem, ToolOutputRunItem } from '../items/run-item.js';
@@ -20,6 +20,8 @@ const defaultMaxToolOutputChars = 100_000;
 export function runTools<TContext>(
   state: RunState<TContext>,
   calls: readonly ToolCallRunItem[],
+  /** The response's whole batch of calls (a resumed run runs only the waiting ones). */
+  batch: readonly ToolCallRunItem[] = calls,
 ): Observable<StreamEvent<unknown>> {
   const agent = state.agent;
   const env = {
@@ -64,36 +66,63 @@ export function runTools<TContext>(
     return released().map((item) => ({ type: 'item.created', item }));
   };
 
-  return concat(
-    merge(
-      ...calls.map((call) =>
-        invokeToolCall(call.rawItem, state.tools, env).pipe(
-          state.tracing.tool(call.rawItem, state.tools.find((t) => t.name === call.rawItem.name) as never),
-          mergeMap((update): StreamEvent<unknown>[] => {
-            const { call_id: callId, name: toolName } = call.rawItem;
-            if (update.type === 'progress') {
-              const progress: StreamEvent<unknown> = { type: 'tool.progress', callId, toolName, value: update.value };
-              // A nested run's approval request surfaces on this run too, answerable here.
-              return isNestedApproval(update.value) ? [progress, update.value] : [progress];
-            }
-            if (update.type === 'approval') {
-              return [
-                {
-                  type: 'tool.approval_requested',
-                  callId,
-                  toolName,
-                  arguments: update.arguments,
-                  approve: () => state.approvals.decide({ callId, approved: true }),
-                  reject: (message?: string) => state.approvals.decide({ callId, approved: false, message }),
-                },
-              ];
-            }
-            state.heldOutputs.set(call.rawItem.call_id, update.item);
-            return released().map((item) => ({ type: 'item.created', item }));
+  // Suspension (`suspendOnApproval`): once every call has finished or waits for a decision.
+  const finished = new Set<string>();
+  const waiting = new Map<string, unknown>();
+  const updated = new Subject<void>();
+  const done = new Subject<void>();
+  const suspend = state.options.suspendOnApproval;
+  const suspendAfterMs = suspend === true ? 0 : suspend ? suspend.afterMs : undefined;
+  const suspender$ =
+    suspendAfterMs === undefined
+      ? EMPTY
+      : updated.pipe(
+          // The call registers its wait just after asking: look once the dust settles (and after `afterMs`).
+          switchMap(() => timer(suspendAfterMs, env.scheduler)),
+          tap(() => {
+            const open = calls.filter((c) => !finished.has(c.rawItem.call_id));
+            if (open.length > 0 && open.every((c) => state.approvals.isWaiting(c.rawItem.call_id))) state.suspend(batch, waiting);
           }),
-        ),
+          ignoreElements(),
+          takeUntil(done),
+        );
+
+  const tools$ = merge(
+    ...calls.map((call) =>
+      invokeToolCall(call.rawItem, state.tools, env).pipe(
+        state.tracing.tool(call.rawItem, state.tools.find((t) => t.name === call.rawItem.name) as never),
+        mergeMap((update): StreamEvent<unknown>[] => {
+          const { call_id: callId, name: toolName } = call.rawItem;
+          if (update.type === 'progress') {
+            const progress: StreamEvent<unknown> = { type: 'tool.progress', callId, toolName, value: update.value };
+            // A nested run's approval request surfaces on this run too, answerable here.
+            return isNestedApproval(update.value) ? [progress, update.value] : [progress];
+          }
+          if (update.type === 'approval') {
+            waiting.set(callId, update.arguments);
+            updated.next();
+            return [
+              {
+                type: 'tool.approval_requested',
+                callId,
+                toolName,
+                arguments: update.arguments,
+                approve: () => state.approvals.decide({ callId, approved: true }),
+                reject: (message?: string) => state.approvals.decide({ callId, approved: false, message }),
+              },
+            ];
+          }
+          state.heldOutputs.set(call.rawItem.call_id, update.item);
+          finished.add(callId);
+          updated.next();
+          return released().map((item) => ({ type: 'item.created', item }));
+        }),
       ),
     ),
+  ).pipe(finalize(() => done.next()));
+
+  return concat(
+    merge(suspender$, tools$),
     defer(() => from(cutOff())),
   );
 }

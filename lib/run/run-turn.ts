@@ -168,6 +168,16 @@ function afterResponse<TContext>(state: RunState<TContext>, response: ModelRespo
   return completeWith(state, finalOutput(state.agent, last), last);
 }
 
+/** A resumed run's first step: the suspended batch's waiting calls (decided, or asking again), then on as after any tools. */
+export function resumeTurn<TContext>(state: RunState<TContext>, waiting: readonly ToolCallRunItem[], batch: readonly ToolCallRunItem[]): Observable<StreamEvent<unknown>> {
+  return concat(
+    // Deferred: the agent's tools are listed when its stretch starts.
+    defer(() => runTools(state, waiting, batch)),
+    defer(() => state.save()),
+    defer(() => afterTools(state, batch)),
+  );
+}
+
 /** After tools: a handoff hands over (see `runAgent`); a stopping tool ends the run; otherwise the model goes again. */
 function afterTools<TContext>(state: RunState<TContext>, calls: readonly ToolCallRunItem[]): Observable<StreamEvent<unknown>> {
   if (state.pendingHandoff) return EMPTY;

@@ -13,6 +13,7 @@ import { defaultSessionTimeoutMs, type RunOptions, validateRunOptions } from './
 import { runAgent } from './run-agent.js';
 import { subscribeControls } from './run-controls.js';
 import { RunState } from './run-state.js';
+import { type Resumption, resumeFrom } from './resume-from.js';
 import { nestedApprovals } from './run-tools.js';
 
 /**
@@ -66,7 +67,9 @@ export function run<TContext, TOutput>(
 
     // Controls first: a cancel or an injection sent from the handler of the first event counts.
     const controls = problem ? undefined : subscribeControls(state);
-    const agents$ = session ? concat(loadHistory(state, timeoutMs, scheduler), runAgent(state)) : runAgent(state);
+    const resumption = (options as { resumeFrom?: Resumption }).resumeFrom;
+    const agent$ = defer(() => runAgent(state, resumption && !problem ? resumeFrom(state, resumption) : undefined));
+    const agents$ = session ? concat(loadHistory(state, timeoutMs, scheduler), agent$) : agent$;
     const body$ = defer(() => (state.outcome ? EMPTY : controls ? agents$.pipe(takeUntil(state.stop$)) : agents$)).pipe(
       catchError((error: unknown) => {
         state.settle({ status: 'failed', error: error instanceof AgentsError ? error : new AgentsError(String((error as Error)?.message ?? error), { cause: error }) });

@@ -22,6 +22,11 @@ export class ApprovalDesk {
     else if (!this.decided.has(decision.callId)) this.decided.set(decision.callId, decision);
   }
 
+  /** Whether the call asked for a decision and has none yet. */
+  isWaiting(callId: string): boolean {
+    return this.waiting.has(callId);
+  }
+
   /** The decision for a call: at once if known, else when it comes. Unsubscribing stops waiting. */
   decision$(callId: string): Observable<ToolApprovalDecision> {
     return new Observable<ToolApprovalDecision>((subscriber) => {
