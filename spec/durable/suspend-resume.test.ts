@@ -17,18 +17,13 @@ import {
 } from '../../lib/index.js';
 import { RedisSession } from '../../lib/redis/index.js';
 import { collect, expectPaired, statuses } from '../helpers/collect.js';
+import { deleteFileTool } from '../helpers/probe-tools.js';
 import { useOpenAIServer } from '../support/use-openai-server.js';
 import { startChild, terminal } from './child-conversation.js';
 import { useRedis } from './use-redis.js';
 
 const deleted: string[] = [];
-const deleteFile = tool({
-  name: 'delete_file',
-  description: 'Deletes a file',
-  parameters: z.object({ path: z.string() }),
-  needsApproval: true,
-  execute: ({ path }) => (deleted.push(path), `deleted ${path}`),
-});
+const deleteFile = deleteFileTool(deleted);
 const lookup = tool({ name: 'lookup', description: 'Looks up', parameters: z.object({ key: z.string() }), execute: ({ key }) => `value of ${key}` });
 
 function janitor() {

@@ -85,3 +85,14 @@ export async function until(predicate: () => boolean, tries = 200): Promise<void
   }
   throw new Error('condition never held');
 }
+
+/** A tool that needs a human's approval for every call; records the paths it deleted. */
+export function deleteFileTool(deleted: string[] = []): Tool {
+  return tool({
+    name: 'delete_file',
+    description: 'Deletes a file',
+    parameters: z.object({ path: z.string() }),
+    needsApproval: true,
+    execute: ({ path }) => (deleted.push(path), `deleted ${path}`),
+  });
+}
