@@ -1,49 +1,46 @@
 import { mkdirSync } from 'node:fs';
-import type { Server } from 'node:http';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { join, resolve } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
-import { afterAll, beforeAll, beforeEach, afterEach, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { chatServer, type ChatServer } from '../../examples/angular/server.js';
 import { ensureExampleBuilt, exampleBuild } from '../support/angular-example.js';
 import { launchBrowser } from '../support/browser.js';
-import { serveStatic } from '../support/static-server.js';
 
 // The example app (examples/angular), built for production and driven in headless
-// chromium: what a person sees. Screenshots of each state go to spec/.artifacts/angular-chat/.
+// chromium: what a person sees, with the agent in the page (offline) and on the
+// example's server (remoteRun to serveRuns). Screenshots of each state go to spec/.artifacts/angular-chat/.
 
 const shots = resolve('spec/.artifacts/angular-chat');
 let browser: Browser;
-let server: Server;
-let url: string;
+let app: ChatServer;
+let http: Server;
+let origin: string;
 let page: Page;
 
 beforeAll(async () => {
   await ensureExampleBuilt();
   mkdirSync(shots, { recursive: true });
-  ({ url, server } = await serveStatic(exampleBuild));
+  app = chatServer(exampleBuild);
+  http = createServer(app.listener);
+  await new Promise<void>((done) => http.listen(0, '127.0.0.1', done));
+  origin = `http://127.0.0.1:${(http.address() as AddressInfo).port}/`;
   browser = await launchBrowser();
 }, 300_000);
 
 afterAll(async () => {
   await browser?.close();
-  server?.close();
-});
-
-beforeEach(async () => {
-  page = await browser.newPage({ viewport: { width: 900, height: 900 } });
-  const errors: string[] = [];
-  page.on('pageerror', (error) => errors.push(error.message));
-  await page.goto(url);
-  await page.getByTestId('status').waitFor();
-  expect(errors).toEqual([]);
+  http?.closeAllConnections();
+  await new Promise((done) => http?.close(done));
+  await app?.handler.close();
 });
 
 afterEach(async () => {
   await page?.close();
 });
 
-const status = () => page.getByTestId('status').textContent();
 const lastAssistant = () => page.locator('[data-kind="assistant"]').last();
-const shot = (name: string) => page.screenshot({ path: join(shots, `${name}.png`), fullPage: true });
 
 async function send(text: string): Promise<void> {
   await page.getByTestId('input').fill(text);
@@ -54,7 +51,22 @@ async function waitForStatus(wanted: string): Promise<void> {
   await page.waitForFunction((s) => document.querySelector('[data-testid="status"]')?.textContent?.trim() === s, wanted, { timeout: 15_000 });
 }
 
-describe('the Angular example app in a real browser', () => {
+describe.each([
+  { mode: 'offline', query: '', where: 'offline, in the page' },
+  { mode: 'remote', query: '?remote=/api', where: 'on the server at /api' },
+])('the Angular example app in a real browser, $mode', ({ mode, query, where }) => {
+  const shot = (name: string) => page.screenshot({ path: join(shots, `${mode}-${name}.png`), fullPage: true });
+
+  beforeEach(async () => {
+    page = await browser.newPage({ viewport: { width: 900, height: 900 } });
+    const errors: string[] = [];
+    page.on('pageerror', (error) => errors.push(error.message));
+    await page.goto(origin + query);
+    await page.getByTestId('status').waitFor();
+    expect(await page.getByTestId('where').textContent()).toContain(where);
+    expect(errors).toEqual([]);
+  });
+
   it('runs zoneless: no zone.js on the page, signals refresh the view', async () => {
     expect(await page.evaluate(() => typeof (globalThis as { Zone?: unknown }).Zone)).toBe('undefined');
   });
@@ -77,6 +89,8 @@ describe('the Angular example app in a real browser', () => {
     await page.waitForTimeout(300);
     expect(await lastAssistant().textContent()).toBe(stopped);
     expect(await page.getByTestId('stop').isDisabled()).toBe(true);
+    // Remote: the cancelled status came from the server, where the run is over.
+    await expect.poll(() => app.handler.activeRuns).toBe(0);
     await shot('2-stopped');
   });
 
@@ -127,7 +141,7 @@ describe('the Angular example app in a real browser', () => {
     await waitForStatus('failed');
     expect(await page.getByTestId('error').textContent()).toContain('the model server went away');
     expect(await lastAssistant().getAttribute('data-status')).toBe('failed');
-    expect(await status()).toBe('failed');
+    expect(await page.getByTestId('status').textContent()).toContain('failed');
     await shot('7-failed');
   });
 });

@@ -62,7 +62,7 @@ function answer(request: ModelRequest): ScriptedTurn {
   }
   if (/delete/i.test(last)) {
     const files = last.match(/[\w-]+\.\w+/g) ?? [];
-    const since = request.input.slice(request.input.findLastIndex((i) => 'role' in i && i.role === 'user'));
+    const since = request.input.slice(request.input.map((i) => 'role' in i && i.role === 'user').lastIndexOf(true));
     const asked = since.filter((i) => i.type === 'function_call' && i.name === 'delete_file');
     if (asked.length === 0) return { text: `I will delete ${files.join(' and ')}.`, toolCalls: files.map((path) => ({ name: 'delete_file', arguments: { path } })) };
     return { text: `Done. ${since.flatMap((i) => (i.type === 'function_call_output' ? [i.output] : [])).join(' ')}` };

@@ -1,6 +1,6 @@
 import { ChangeDetectionStrategy, Component, signal } from '@angular/core';
 import { injectAgentChat } from 'rxjs-agents/angular';
-import { localChatRun } from './agent';
+import { chatRun } from './chat-run';
 
 @Component({
   selector: 'app-root',
@@ -57,14 +57,16 @@ import { localChatRun } from './agent';
       <button type="button" data-testid="inject" [disabled]="!chat.isRunning() || !draft().trim()" (click)="inject()">Inject</button>
       <button type="button" data-testid="stop" [disabled]="!chat.isRunning()" (click)="chat.stop()">Stop</button>
     </form>
-    <footer>
-      offline, on ScriptedModel
+    <footer data-testid="where">
+      {{ where }}
       @if (chat.transcript()?.usage?.totalTokens; as tokens) { · {{ tokens }} tokens }
     </footer>
   `,
 })
 export class ChatComponent {
-  readonly chat = injectAgentChat({ run: localChatRun() });
+  private readonly runs = chatRun(location.search);
+  readonly where = this.runs.where;
+  readonly chat = injectAgentChat({ run: this.runs.run });
   readonly draft = signal('');
 
   send(): void {
