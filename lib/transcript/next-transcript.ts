@@ -122,16 +122,18 @@ function withItem<T>(t: Transcript<T>, item: RunItem): Transcript<T> {
 
 function ended<T>(t: Transcript<T>, event: RunUpdatedEvent<T>): Transcript<T> {
   const result: RunResult<T> | undefined = event.result;
+  // A suspended run waits for its approvals (`resume` continues it): they stay pending.
+  const suspended = event.status === 'suspended';
   let next: Transcript<T> = {
     ...t,
     status: event.status,
-    pendingApprovals: [],
+    pendingApprovals: suspended ? t.pendingApprovals : [],
     ...(event.reason !== undefined ? { reason: event.reason } : {}),
     ...(event.error ? { error: event.error } : {}),
     ...(result ? { usage: result.usage, agent: result.lastAgent } : {}),
     ...(result?.finalOutput !== undefined ? { finalOutput: result.finalOutput } : {}),
   };
-  next = closeOpen(next, event.status === 'failed' ? 'failed' : 'stopped');
+  if (!suspended) next = closeOpen(next, event.status === 'failed' ? 'failed' : 'stopped');
   for (const text of userTexts(result?.unconsumedInput)) next = append(next, { kind: 'user', text, injected: true, unsent: true });
   return next;
 }

@@ -31,6 +31,6 @@ describe('public types of the transcript and the Angular chat', () => {
     expectTypeOf<AgentChat['pendingApprovals']>().toEqualTypeOf<Signal<readonly PendingApproval[]>>();
     expectTypeOf<AgentChat['error']>().toEqualTypeOf<Signal<Error | undefined>>();
     expectTypeOf<AgentChat<{ n: number }>['transcript']>().toEqualTypeOf<Signal<Transcript<{ n: number }> | undefined>>();
-    expectTypeOf<ChatStatus>().toEqualTypeOf<'idle' | 'running' | 'completed' | 'failed' | 'cancelled'>();
+    expectTypeOf<ChatStatus>().toEqualTypeOf<'idle' | 'running' | 'completed' | 'failed' | 'cancelled' | 'suspended'>();
   });
 });

@@ -44,7 +44,7 @@ const approval = (callId: string, toolName: string, args: unknown): StreamEvent 
   approve: () => undefined,
   reject: () => undefined,
 });
-function ended(status: 'completed' | 'cancelled' | 'failed', extra: Partial<RunResult> = {}): StreamEvent {
+function ended(status: 'completed' | 'cancelled' | 'failed' | 'suspended', extra: Partial<RunResult> = {}): StreamEvent {
   const result = {
     status,
     finalOutput: undefined,
@@ -247,6 +247,26 @@ describe('toTranscript', () => {
         e: 'cancelled(stop) | m0 delete_file(cancelled)',
       },
     );
+  });
+
+  it('keeps the approvals of a suspended run pending, for resume', () => {
+    marbles(
+      '-a-p-e|',
+      { a: call('c1', 'delete_file', {}), p: approval('c1', 'delete_file', {}), e: ended('suspended') },
+      'sa-p-e|',
+      {
+        s: 'running',
+        a: 'running | m0 delete_file(running)',
+        p: 'running | m0 delete_file(awaiting_approval)',
+        e: 'suspended | m0 delete_file(awaiting_approval)',
+      },
+    );
+    let last: Transcript | undefined;
+    new TestScheduler((a, b) => expect(a).toEqual(b)).run(({ cold }) => {
+      const events$ = cold('-a-p-e|', { a: call('c1', 'delete_file', {}), p: approval('c1', 'delete_file', {}), e: ended('suspended') });
+      (events$ as Observable<StreamEvent>).pipe(toTranscript()).subscribe((t) => (last = t));
+    });
+    expect(last?.pendingApprovals.map((a) => a.callId)).toEqual(['c1']);
   });
 
   it('shows injected input where the model received it, and input that came too late as unsent', () => {
