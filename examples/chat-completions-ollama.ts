@@ -10,7 +10,8 @@
  */
 import OpenAI from 'openai';
 import { z } from 'zod';
-import { Agent, OpenAIChatCompletionsModel, run, tool } from '../lib/index.js';
+import { Agent, run, tool } from '../lib/index.js';
+import { OpenAIChatCompletionsModel } from '../lib/openai/index.js';
 
 const client = new OpenAI({ baseURL: process.env['OLLAMA_BASE_URL'] ?? 'http://localhost:11434/v1', apiKey: 'ollama' });
 const model = new OpenAIChatCompletionsModel({ client, model: process.env['OLLAMA_MODEL'] ?? 'llama3.2' });

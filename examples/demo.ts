@@ -65,7 +65,7 @@ async function demoModel(): Promise<Model> {
     console.log('(offline: ScriptedModel. Set OPENAI_API_KEY to use OpenAI.)');
     return scriptedWeatherModel();
   }
-  const { OpenAIResponsesModel } = await import("../lib/index.js");
+  const { OpenAIResponsesModel } = await import('../lib/openai/index.js');
   const name = process.env['OPENAI_MODEL'] ?? 'gpt-4.1-mini';
   console.log(`(OpenAI Responses API, model ${name})`);
   return new OpenAIResponsesModel({ model: name });

@@ -81,27 +81,11 @@ export type * from './items/run-item.js';
 export type { JsonSchema, Model, ModelEvent, ModelProvider, ModelRequest, OutputSchema, ToolDefinition } from './model/model.js';
 export type { ModelSettings, ToolChoice } from './model/model-settings.js';
 export type { Usage } from './model/usage.js';
+export { setDefaultModelProvider } from './model/default-model-provider.js';
 export { runStatus } from './operators/run-status.js';
 export { textDeltas } from './operators/text-deltas.js';
 export { toResult } from './operators/to-result.js';
 export { toTranscript, type TranscriptOptions } from './operators/to-transcript.js';
-export { OpenAIChatCompletionsModel } from './providers/openai/openai-chat-completions-model.js';
-export type { OpenAIClientSource } from './providers/openai/openai-client.js';
-export type { OpenAIModelOptions } from './providers/openai/openai-model-options.js';
-export { openAIModelProvider, type OpenAIModelProviderOptions } from './providers/openai/openai-model-provider.js';
-export { OpenAIResponsesModel, type OpenAIResponsesModelOptions } from './providers/openai/openai-responses-model.js';
-export {
-  codeInterpreterTool,
-  fileSearchTool,
-  hostedMcpTool,
-  imageGenerationTool,
-  webSearchTool,
-  type CodeInterpreterToolOptions,
-  type FileSearchToolOptions,
-  type HostedMcpToolOptions,
-  type ImageGenerationToolOptions,
-  type WebSearchToolOptions,
-} from './providers/openai/hosted-tools.js';
 export {
   ScriptedModel,
   type ScriptedModelOptions,

@@ -4,8 +4,6 @@ import { checkSuspendedRun, findAgent, type SuspendedRun } from './run/suspended
 import type { ToolApprovalDecision } from './tools/approval-desk.js';
 import type { StreamEvent } from './events/stream-event.js';
 import type { RunInput } from './items/input-item.js';
-import type { ModelProvider } from './model/model.js';
-import { openAIModelProvider } from './providers/openai/openai-model-provider.js';
 import { run as runLoop, type RunAttempts } from './run/run.js';
 import { UserError } from './errors/agents-error.js';
 import { validateRunInput } from './items/validate-input.js';
@@ -13,10 +11,7 @@ import type { RunOptions } from './run/run-options.js';
 import { defer, type Observable } from 'rxjs';
 import { mergeControl, withConversation } from './conversation/with-conversation.js';
 
-// The composition root: the run loop knows only the Model interface; model names
-// resolve to OpenAI here, with one client made on first use.
-let defaultProvider: ModelProvider | undefined;
-const resolveByName: ModelProvider = (name) => (defaultProvider ??= openAIModelProvider())(name);
+// The composition root: the run loop, plus one run at a time per conversation.
 
 /**
  * Runs an agent. The run is a cold Observable: nothing happens until you
@@ -27,13 +22,13 @@ const resolveByName: ModelProvider = (name) => (defaultProvider ??= openAIModelP
  * `run.updated` (`completed`, `cancelled`, `suspended`, or `failed`, after which
  * the Observable errors), unless you unsubscribe first.
  *
- * An agent whose `model` is a string gets an `OpenAIResponsesModel` on the
- * default client (`OPENAI_API_KEY`, `OPENAI_BASE_URL`), unless `modelProvider` says otherwise.
+ * An agent whose `model` is a string gets its model from `modelProvider`, or from the
+ * provider set by `setDefaultModelProvider` (e.g. `openAIModelProvider()` from `rxjs-agents/openai`).
  *
  * @example
  * run(agent, 'Weather in Paris?', { cancel$: stop$, inject$: say$ })
  *   .pipe(textDeltas())
- *   .subscribe((text) => process.stdout.write(text));
+ *   .subscribe((text) => console.log(text));
  */
 export function run<TContext, TOutput>(
   agent: Agent<TContext, TOutput>,
@@ -77,11 +72,10 @@ export function resume<TContext>(
 }
 
 function start<TContext, TOutput>(agent: Agent<TContext, TOutput>, input: RunInput, options: RunOptions<TContext>): Observable<StreamEvent<TOutput>> {
-  const resolved = options.modelProvider ? options : { ...options, modelProvider: resolveByName };
   const session = options.session;
   // Invalid input fails at the run's door, without touching the conversation.
   const items = validateRunInput(input);
-  if (!session || items instanceof UserError) return runLoop(agent, input, resolved);
+  if (!session || items instanceof UserError) return runLoop(agent, input, options);
   // Shared by every subscription of this Observable: a retry after a failure does not store the input again.
   const attempts: RunAttempts = { inputStored: false };
   // One run at a time per conversation: the run starts once it holds it (or steers into the one that does).
@@ -91,7 +85,7 @@ function start<TContext, TOutput>(agent: Agent<TContext, TOutput>, input: RunInp
         agent,
         input,
         {
-          ...resolved,
+          ...options,
           inject$: mergeControl(options.inject$, controls.inject$),
           cancel$: mergeControl(options.cancel$, controls.cancel$),
         },

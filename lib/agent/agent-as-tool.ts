@@ -1,6 +1,6 @@
 import { Observable } from 'rxjs';
-import { z } from 'zod';
 import { describe, UserError } from '../errors/agents-error.js';
+import { globalRegistry, object, string } from 'zod/mini';
 import type { RunResult } from '../events/run-result.js';
 import { tool, type Tool } from '../tools/tool.js';
 import type { Agent } from './agent.js';
@@ -27,7 +27,7 @@ export function agentAsTool<TContext, TOutput>(agent: Agent<TContext, TOutput>, 
   return tool({
     name: options.toolName,
     description: options.toolDescription,
-    parameters: z.object({ input: z.string().describe(`The request for the ${agent.name} agent`) }),
+    parameters: object({ input: string().register(globalRegistry, { description: `The request for the ${agent.name} agent` }) }),
     timeoutMs: options.timeoutMs,
     execute: ({ input }, ctx) =>
       new Observable<unknown>((subscriber) => {

@@ -1,4 +1,4 @@
-import type { z } from 'zod';
+import type { $ZodType } from 'zod/v4/core';
 import type { Model } from '../model/model.js';
 import type { ModelSettings } from '../model/model-settings.js';
 import type { HostedTool } from '../tools/hosted-tool.js';
@@ -33,7 +33,7 @@ export interface AgentOptions<TContext = unknown, TOutput = string> {
   readonly name: string;
   /** The system prompt. */
   readonly instructions?: Instructions<TContext>;
-  /** The model; a plain string names an OpenAI model reached with the default client. */
+  /** The model; a plain string is a name, resolved by the run's `modelProvider` or the one set by `setDefaultModelProvider`. */
   readonly model?: Model | string;
   /** Tools, and live tool lists (an MCP server's tools) the run subscribes to while this agent is in charge. */
   readonly tools?: readonly (Tool<TContext> | ToolSource<TContext>)[];
@@ -45,7 +45,7 @@ export interface AgentOptions<TContext = unknown, TOutput = string> {
   readonly hostedTools?: readonly HostedTool[];
   readonly modelSettings?: ModelSettings;
   /** A zod schema the final answer must follow (structured output); `finalOutput` is then parsed and typed. */
-  readonly outputType?: z.ZodType<TOutput>;
+  readonly outputType?: $ZodType<TOutput>;
   /** Agents the model may transfer the conversation to; a function allows cycles (A hands off to B and back). */
   readonly handoffs?: readonly HandoffTarget<TContext>[] | (() => readonly HandoffTarget<TContext>[]);
   /** Tells other agents' models when to hand off to this one. */
@@ -72,7 +72,7 @@ export class Agent<TContext = unknown, TOutput = string> {
   readonly tools: readonly (Tool<TContext> | ToolSource<TContext>)[];
   readonly hostedTools: readonly HostedTool[];
   readonly modelSettings: ModelSettings;
-  readonly outputType: z.ZodType<TOutput> | undefined;
+  readonly outputType: $ZodType<TOutput> | undefined;
   readonly handoffDescription: string | undefined;
   readonly inputGuardrails: readonly InputGuardrail<TContext>[];
   readonly outputGuardrails: readonly OutputGuardrail<TContext>[];

@@ -1,5 +1,5 @@
 import type { Observable } from 'rxjs';
-import { z } from 'zod';
+import { toJSONSchema, type $ZodObject } from 'zod/v4/core';
 import type { InputItem } from '../items/input-item.js';
 import type { ToolDefinition } from '../model/model.js';
 import { isStrictSchema, toModelJsonSchema } from '../tools/strict-schema.js';
@@ -22,7 +22,7 @@ export interface HandoffOptions<TContext = unknown, TInput = unknown> {
   readonly toolName?: string;
   readonly toolDescription?: string;
   /** Arguments the model must give when handing off (e.g. a reason), validated with zod. */
-  readonly inputType?: z.ZodObject;
+  readonly inputType?: $ZodObject;
   readonly inputFilter?: HandoffInputFilter;
   /** Called when the handoff happens, with the validated arguments; the run waits for it. */
   readonly onHandoff?: (ctx: HandoffContext<TContext>, input: TInput | undefined) => void | PromiseLike<void> | Observable<unknown>;
@@ -33,7 +33,7 @@ export interface Handoff<TContext = unknown> {
   readonly type: 'handoff';
   readonly agent: AnyAgent;
   readonly definition: ToolDefinition;
-  readonly inputType?: z.ZodObject;
+  readonly inputType?: $ZodObject;
   readonly inputFilter?: HandoffInputFilter;
   readonly onHandoff?: HandoffOptions<TContext, unknown>['onHandoff'];
 }
@@ -54,7 +54,7 @@ export function handoff<TContext = unknown, TInput = unknown>(
   options: HandoffOptions<TContext, TInput> = {},
 ): Handoff<TContext> {
   const parameters = options.inputType
-    ? toModelJsonSchema(z.toJSONSchema(options.inputType, { io: 'input' }))
+    ? toModelJsonSchema(toJSONSchema(options.inputType, { io: 'input' }))
     : { type: 'object', properties: {}, required: [], additionalProperties: false };
   const description =
     options.toolDescription ??

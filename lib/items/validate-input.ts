@@ -1,22 +1,23 @@
-import { z } from 'zod';
+// zod/mini: the core's own schemas must not pull the whole of zod into browser bundles.
+import * as z from 'zod/mini';
 import { UserError } from '../errors/agents-error.js';
 import type { InputItem } from './input-item.js';
 
 const inputPart = z.discriminatedUnion('type', [
   z.looseObject({ type: z.literal('input_text'), text: z.string() }),
-  z.looseObject({ type: z.literal('input_image'), image_url: z.string(), detail: z.enum(['low', 'high', 'auto']).optional() }),
+  z.looseObject({ type: z.literal('input_image'), image_url: z.string(), detail: z.optional(z.enum(['low', 'high', 'auto'])) }),
 ]);
 const outputPart = z.discriminatedUnion('type', [
   z.looseObject({ type: z.literal('output_text'), text: z.string() }),
   z.looseObject({ type: z.literal('refusal'), refusal: z.string() }),
 ]);
 const message = z.looseObject({
-  type: z.literal('message').optional(),
+  type: z.optional(z.literal('message')),
   role: z.enum(['user', 'system', 'developer']),
   content: z.union([z.string(), z.array(inputPart)]),
 });
 const assistantMessage = z.looseObject({
-  type: z.literal('message').optional(),
+  type: z.optional(z.literal('message')),
   role: z.literal('assistant'),
   content: z.union([z.string(), z.array(outputPart)]),
 });
@@ -26,13 +27,13 @@ const known = {
   provider_item: z.looseObject({ type: z.literal('provider_item'), api: z.string(), itemType: z.string(), item: z.record(z.string(), z.unknown()) }),
   reasoning: z.looseObject({
     type: z.literal('reasoning'),
-    id: z.string().optional(),
+    id: z.optional(z.string()),
     summary: z.array(z.looseObject({ type: z.literal('summary_text'), text: z.string() })),
   }),
 } as const;
 
 /** The schema an item must match: by its `type`, or a message when it has none. */
-function schemaFor(item: unknown): z.ZodType | undefined {
+function schemaFor(item: unknown): z.ZodMiniType | undefined {
   if (item === null || typeof item !== 'object' || Array.isArray(item)) return undefined;
   const type = (item as { type?: unknown }).type;
   if (type === undefined || type === 'message') return (item as { role?: unknown }).role === 'assistant' ? assistantMessage : message;
@@ -55,7 +56,7 @@ export function validateRunInput(input: unknown, what = 'run input'): InputItem[
     const where = Array.isArray(input) ? `${what}[${i}]` : what;
     const schema = schemaFor(item);
     if (!schema) return new UserError(`Invalid ${where}: expected text, a history item or a list of them, got ${shown(item)}.`);
-    const parsed = schema.safeParse(item);
+    const parsed = z.safeParse(schema, item);
     if (!parsed.success) return new UserError(`Invalid ${where} (${shown(item)}):\n${z.prettifyError(parsed.error)}`);
     items.push(item as InputItem);
   }

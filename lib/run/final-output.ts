@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import { prettifyError, safeParse } from 'zod/v4/core';
 import type { Agent } from '../agent/agent.js';
 import { ModelBehaviorError } from '../errors/agents-error.js';
 import type { MessageOutputRunItem } from '../items/run-item.js';
@@ -23,10 +23,10 @@ export function finalOutput<TContext>(agent: Agent<TContext, unknown>, message: 
       { cause },
     );
   }
-  const parsed = type.safeParse(json);
+  const parsed = safeParse(type, json);
   if (!parsed.success) {
     throw new ModelBehaviorError(
-      `Agent "${agent.name}": the final output does not match outputType:\n${z.prettifyError(parsed.error)}`,
+      `Agent "${agent.name}": the final output does not match outputType:\n${prettifyError(parsed.error)}`,
       { cause: parsed.error },
     );
   }

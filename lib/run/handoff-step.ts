@@ -1,6 +1,6 @@
 import { catchError, concat, defer, from, ignoreElements, type Observable, of, throwError } from 'rxjs';
 import type { Handoff } from '../agent/handoff.js';
-import { z } from 'zod';
+import { prettifyError, safeParse } from 'zod/v4/core';
 import { asAgentsError, RunCancelledError } from '../errors/agents-error.js';
 import { ToolCallError } from '../errors/tool-call-error.js';
 import type { StreamEvent } from '../events/stream-event.js';
@@ -72,8 +72,8 @@ export function handoffStep<TContext>(
 
 function parseInput<TContext>(handoff: Handoff<TContext>, text: string): unknown {
   if (!handoff.inputType) return undefined;
-  const parsed = handoff.inputType.safeParse(text.trim() === '' ? {} : JSON.parse(text));
-  if (!parsed.success) throw new Error(z.prettifyError(parsed.error));
+  const parsed = safeParse(handoff.inputType, text.trim() === '' ? {} : JSON.parse(text));
+  if (!parsed.success) throw new Error(prettifyError(parsed.error));
   return parsed.data;
 }
 

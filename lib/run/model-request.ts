@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import { toJSONSchema } from 'zod/v4/core';
 import type { Agent } from '../agent/agent.js';
 import type { ModelRequest, OutputSchema } from '../model/model.js';
 import { isStrictSchema, toModelJsonSchema } from '../tools/strict-schema.js';
@@ -24,7 +24,7 @@ function outputSchema<TContext>(agent: Agent<TContext, unknown>): OutputSchema |
   if (!type) return undefined;
   let schema = schemas.get(type);
   if (!schema) {
-    const json = toModelJsonSchema(z.toJSONSchema(type, { io: 'output' }) as Record<string, unknown>);
+    const json = toModelJsonSchema(toJSONSchema(type, { io: 'output' }) as Record<string, unknown>);
     schema = { name: 'final_output', schema: json, strict: isStrictSchema(json) };
     schemas.set(type, schema);
   }

@@ -14,7 +14,7 @@ export type { ModelProvider } from '../model/model.js';
 export interface RunOptions<TContext = unknown> {
   /** Overrides every agent's model for this run. */
   readonly model?: Model;
-  /** Resolves agents' model names; defaults to OpenAI's Responses API with the default client. */
+  /** Resolves agents' model names. Default: the provider set by `setDefaultModelProvider`. */
   readonly modelProvider?: ModelProvider;
   /** Graceful cancel: each value is a reason, or `{ reason, mode }`. The first one wins. */
   readonly cancel$?: Observable<CancelRequest>;

@@ -26,7 +26,7 @@ export interface RunAttempts {
 }
 
 /**
- * The run loop behind `run` (see `lib/run.ts`, which adds the default model provider).
+ * The run loop behind `run` (see `lib/run.ts`, which adds one run at a time per conversation).
  * Cold: nothing happens until subscribe; unsubscribing stops everything it started.
  */
 export function run<TContext, TOutput>(

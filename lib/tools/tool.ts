@@ -2,7 +2,7 @@ import type { Observable } from 'rxjs';
 import type { Agent } from '../agent/agent.js';
 import { UserError } from '../errors/agents-error.js';
 import type { StreamEvent } from '../events/stream-event.js';
-import { z } from 'zod';
+import { $ZodObject, prettifyError, safeParse, toJSONSchema, type output } from 'zod/v4/core';
 import type { JsonSchema, ToolDefinition } from '../model/model.js';
 import { isStrictSchema, toModelJsonSchema } from './strict-schema.js';
 
@@ -43,7 +43,7 @@ export type NestedRunner<TContext = unknown> = <TOutput>(
 export type ToolResult<TOut> = TOut | PromiseLike<TOut> | Observable<TOut>;
 
 /** Options of {@link tool}. */
-export interface ToolOptions<TParams extends z.ZodObject, TOut, TContext = unknown> {
+export interface ToolOptions<TParams extends $ZodObject, TOut, TContext = unknown> {
   /** Name the model calls the tool by: letters, digits, `_` and `-`. */
   readonly name: string;
   /** What the tool does, for the model. */
@@ -51,7 +51,7 @@ export interface ToolOptions<TParams extends z.ZodObject, TOut, TContext = unkno
   /** The arguments' schema; arguments are validated with it before `execute` runs. */
   readonly parameters: TParams;
   /** Runs the tool. Respect `ctx.signal`: the run does not wait for a tool that ignores it. */
-  readonly execute: (args: z.infer<TParams>, ctx: ToolContext<TContext>) => ToolResult<TOut>;
+  readonly execute: (args: output<TParams>, ctx: ToolContext<TContext>) => ToolResult<TOut>;
   /** Abort the call (and tell the model it timed out) after this many milliseconds. */
   readonly timeoutMs?: number;
   /** Called once when a running call is interrupted (cancel, failure elsewhere, timeout). */
@@ -60,7 +60,7 @@ export interface ToolOptions<TParams extends z.ZodObject, TOut, TContext = unkno
    * Whether a human must approve each call first. The run emits `tool.approval_requested`
    * and the call waits (nothing else does) for `approve()` / `reject()` or `approvals$`.
    */
-  readonly needsApproval?: boolean | ((args: z.infer<TParams>, ctx: ToolContext<TContext>) => boolean | PromiseLike<boolean>);
+  readonly needsApproval?: boolean | ((args: output<TParams>, ctx: ToolContext<TContext>) => boolean | PromiseLike<boolean>);
   /**
    * Ask the provider to enforce the schema exactly. Defaults to true when the schema
    * allows it (every property required, no open objects).
@@ -111,15 +111,15 @@ export type ToolSource<TContext = unknown> = Observable<readonly Tool<TContext>[
  *   execute: ({ city }, { signal }) => fetchWeather(city, { signal }),
  * });
  */
-export function tool<TParams extends z.ZodObject, TOut, TContext = unknown>(
+export function tool<TParams extends $ZodObject, TOut, TContext = unknown>(
   options: ToolOptions<TParams, TOut, TContext>,
 ): Tool<TContext> {
-  if (!(options.parameters instanceof z.ZodObject)) {
+  if (!(options.parameters instanceof $ZodObject)) {
     throw new UserError(
       `Tool "${options?.name}": parameters must be a zod object schema (z.object({ … })), got ${options.parameters === null ? 'null' : typeof options.parameters === 'object' ? 'a plain object (a JSON schema?)' : typeof options.parameters}.`,
     );
   }
-  const parameters: JsonSchema = toModelJsonSchema(z.toJSONSchema(options.parameters, { io: 'input' }));
+  const parameters: JsonSchema = toModelJsonSchema(toJSONSchema(options.parameters, { io: 'input' }));
   return {
     type: 'function',
     name: options.name,
@@ -131,12 +131,12 @@ export function tool<TParams extends z.ZodObject, TOut, TContext = unknown>(
       strict: options.strict ?? isStrictSchema(parameters),
     },
     parse: (args) => {
-      const parsed = options.parameters.safeParse(args);
-      return parsed.success ? { success: true, data: parsed.data } : { success: false, error: z.prettifyError(parsed.error), cause: parsed.error };
+      const parsed = safeParse(options.parameters, args);
+      return parsed.success ? { success: true, data: parsed.data } : { success: false, error: prettifyError(parsed.error), cause: parsed.error };
     },
     timeoutMs: options.timeoutMs,
     needsApproval: options.needsApproval as Tool<TContext>['needsApproval'],
-    execute: (args, ctx) => options.execute(args as z.infer<TParams>, ctx),
+    execute: (args, ctx) => options.execute(args as output<TParams>, ctx),
     onCancel: options.onCancel,
   };
 }

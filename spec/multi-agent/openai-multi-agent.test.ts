@@ -5,12 +5,12 @@ import {
   Agent,
   InputGuardrailTripwireTriggered,
   MemorySession,
-  OpenAIResponsesModel,
   run,
   toResult,
   tool,
   type StreamEvent,
 } from '../../lib/index.js';
+import { OpenAIResponsesModel } from '../../lib/openai/index.js';
 import { expectPaired, statuses } from '../helpers/collect.js';
 import { tracingHarness } from '../helpers/tracing.js';
 import { watch } from '../support/model-events.js';

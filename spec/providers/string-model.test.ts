@@ -1,6 +1,7 @@
 import { firstValueFrom } from 'rxjs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { Agent, run, toResult } from '../../lib/index.js';
+import { Agent, run, setDefaultModelProvider, toResult, UserError } from '../../lib/index.js';
+import { openAIModelProvider } from '../../lib/openai/index.js';
 import { useOpenAIServer } from '../support/use-openai-server.js';
 
 const fx = useOpenAIServer();
@@ -19,9 +20,19 @@ afterAll(() => {
 });
 
 describe('an agent whose model is a string', () => {
-  it('runs on the Responses API with the default client (OPENAI_API_KEY, OPENAI_BASE_URL)', async () => {
+  it('fails the run with a UserError naming the fix when no provider is set', async () => {
+    const error = await firstValueFrom(run(new Agent({ name: 'A', model: 'gpt-test-mini' }), 'hi').pipe(toResult())).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(UserError);
+    expect((error as Error).message).toMatch(/"gpt-test-mini".*setDefaultModelProvider\(openAIModelProvider\(\)\).*'rxjs-agents\/openai'/);
+    expect(fx.server.requests).toEqual([]);
+  });
+
+  it('runs on the Responses API with the default client once openAIModelProvider() is the default', async () => {
     fx.server.enqueue({ text: 'Hello from the default client.' });
-    const result = await firstValueFrom(run(new Agent({ name: 'A', model: 'gpt-test-mini' }), 'hi').pipe(toResult()));
+    setDefaultModelProvider(openAIModelProvider());
+    const result = await firstValueFrom(run(new Agent({ name: 'A', model: 'gpt-test-mini' }), 'hi').pipe(toResult())).finally(() =>
+      setDefaultModelProvider(undefined),
+    );
     expect(result.finalOutput).toBe('Hello from the default client.');
     const request = fx.server.requests[0]!;
     expect(request.path).toBe('/v1/responses');
