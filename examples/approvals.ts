@@ -6,7 +6,7 @@
  */
 import { createInterface } from 'node:readline/promises';
 import { lastValueFrom, tap } from 'rxjs';
-import { z } from 'zod';
+import * as z from 'zod';
 import { Agent, run, ScriptedModel, tool } from '../lib/index.js';
 import { printEvent } from './print-events.js';
 

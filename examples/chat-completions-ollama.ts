@@ -9,7 +9,7 @@
  * closes the connection to the server.
  */
 import OpenAI from 'openai';
-import { z } from 'zod';
+import * as z from 'zod';
 import { Agent, run, tool } from '../lib/index.js';
 import { OpenAIChatCompletionsModel } from '../lib/openai/index.js';
 

@@ -6,7 +6,7 @@
  *   OPENAI_API_KEY=… npm run demo   on OpenAI (OPENAI_MODEL, OPENAI_BASE_URL optional)
  */
 import { lastValueFrom, Observable, Subject, tap, timer } from 'rxjs';
-import { z } from 'zod';
+import * as z from 'zod';
 import { Agent, MemorySession, run, tool, type Model } from '../lib/index.js';
 import { scriptedWeatherModel } from './demo-model.js';
 import { printEvent } from './print-events.js';

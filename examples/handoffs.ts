@@ -4,7 +4,7 @@
  *   npx tsx examples/handoffs.ts
  */
 import { lastValueFrom, tap } from 'rxjs';
-import { z } from 'zod';
+import * as z from 'zod';
 import { Agent, handoff, removeToolCalls, run, ScriptedModel, tool } from '../lib/index.js';
 import { printEvent } from './print-events.js';
 

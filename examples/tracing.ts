@@ -9,7 +9,7 @@ import { AsyncLocalStorageContextManager } from '@opentelemetry/context-async-ho
 import type { ExportResult } from '@opentelemetry/core';
 import { BasicTracerProvider, type ReadableSpan, SimpleSpanProcessor, type SpanExporter } from '@opentelemetry/sdk-trace-base';
 import { lastValueFrom, Subject, tap } from 'rxjs';
-import { z } from 'zod';
+import * as z from 'zod';
 import { Agent, ScriptedModel, run, tool } from '../lib/index.js';
 
 /** A console exporter that prints finished spans as an indented tree, with durations and key attributes. */

@@ -11,7 +11,8 @@
 import OpenAI from 'openai';
 import { Observable, Subject, type Subscription } from 'rxjs';
 import { z } from 'zod';
-import { Agent, MemorySession, OpenAIResponsesModel, run, tool, type InputItem, type Model, type ModelEvent, type StreamEvent, type Tool } from '../../lib/index.ts';
+import { Agent, MemorySession, run, tool, type InputItem, type Model, type ModelEvent, type StreamEvent, type Tool } from '../../lib/index.ts';
+import { OpenAIResponsesModel } from '../../lib/openai/index.ts';
 import { toolSpecs, zodSchemaOf } from '../lib/workload.mjs';
 
 export const cancelVias = ['unsubscribe', 'cancel$'];

@@ -72,9 +72,9 @@ export interface Model {
   /** The model's name, as requested (`gpt-4.1`, …). */
   readonly modelName: string;
   /** Host of the server the model talks to, when there is one. */
-  readonly serverAddress?: string;
+  readonly serverAddress?: string | undefined;
   /** Port of the server the model talks to, when there is one. */
-  readonly serverPort?: number;
+  readonly serverPort?: number | undefined;
   /** Streams one response. */
   stream(request: ModelRequest): Observable<ModelEvent>;
 }

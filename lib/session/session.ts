@@ -36,7 +36,7 @@ import type { InputItem } from '../items/input-item.js';
  */
 export interface Session {
   /** Identifies the conversation (used as `gen_ai.conversation.id` in traces and in `SessionError` messages). */
-  readonly id?: string;
+  readonly id?: string | undefined;
   /** The stored history, oldest first. */
   getItems(): Promise<readonly InputItem[]>;
   /** Appends items; must be atomic: all of them or none. */
