@@ -173,11 +173,7 @@ const { ScriptedModel } = require('rxjs-agents/testing');`);
   }, 30_000);
 
   it("runs the README's quick start as written, printing the output the README shows", async () => {
-    const readme = await readFile(join(repoRoot, 'README.md'), 'utf8');
-    const section = readme.slice(readme.indexOf('## Quick start'));
-    const program = /```ts\n([\s\S]*?)```/.exec(section)![1]!;
-    const shown = /Output:\n\n```\n([\s\S]*?)```/.exec(section)![1]!;
-    await writeFile(join(full, 'quickstart.ts'), program);
+    const { program, shown } = await quickStart();
     await writeFile(join(full, 'quickstart.mjs'), (await transform(program, { loader: 'ts', format: 'esm' })).code);
     const { stdout } = await sh(process.execPath, ['quickstart.mjs'], full);
     expect(stdout).toBe(shown);
@@ -200,7 +196,8 @@ const { ScriptedModel } = require('rxjs-agents/testing');`);
       if (name === 'nodenext') {
         // TypeScript 5.8+ lets CommonJS files require ES modules under nodenext, as Node 20.19+ does.
         await writeFile(join(cwd, 'consumer.cts'), `import agents = require('rxjs-agents');\nexport const run: typeof agents.run = agents.run;\n`);
-        include.push('consumer.cts', '../quickstart.ts');
+        await writeFile(join(cwd, 'quickstart.ts'), (await quickStart()).program);
+        include.push('consumer.cts', 'quickstart.ts');
       }
       await writeFile(join(cwd, 'tsconfig.json'), JSON.stringify({ compilerOptions: { ...strictest, module, moduleResolution, types: ['node'] }, include }));
       await expectTypeCheck(cwd);
@@ -247,6 +244,13 @@ console.log(JSON.stringify(out));`,
     expect(outcome).toMatchObject({ code: 'ERR_MODULE_NOT_FOUND', message: expect.stringContaining("'openai'") });
   }, 30_000);
 });
+
+/** The README's quick start program, and the output the README shows for it. */
+async function quickStart(): Promise<{ program: string; shown: string }> {
+  const readme = await readFile(join(repoRoot, 'README.md'), 'utf8');
+  const section = readme.slice(readme.indexOf('## Quick start'));
+  return { program: /```ts\n([\s\S]*?)```/.exec(section)![1]!, shown: /Output:\n\n```\n([\s\S]*?)```/.exec(section)![1]! };
+}
 
 const strictest = { strict: true, exactOptionalPropertyTypes: true, skipLibCheck: false, noEmit: true, target: 'es2022', lib: ['es2022', 'dom'] };
 
