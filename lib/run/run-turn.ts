@@ -1,4 +1,5 @@
 import { catchError, concat, defer, EMPTY, from, map, merge, type Observable, of, switchMap, takeUntil, tap, throwError } from 'rxjs';
+import { safeParse } from 'zod/v4/core';
 import type { Instructions } from '../agent/agent.js';
 import type { Handoff } from '../agent/handoff.js';
 import { validateAgent } from '../agent/validate-agent.js';
@@ -200,7 +201,7 @@ function stoppingValue<TContext>(state: RunState<TContext>, stop: ToolOutputRunI
   if (stop.error) return stop.rawItem.output;
   const type = state.agent.outputType;
   if (!type) return stop.output;
-  const parsed = type.safeParse(stop.output);
+  const parsed = safeParse(type, stop.output);
   if (parsed.success) return parsed.data;
   throw new UserError(
     `Agent "${state.agent.name}": the output of tool "${stop.toolName}", which ends the run, does not match the agent's outputType: ${parsed.error.message}`,
