@@ -85,7 +85,7 @@ run(new Agent({ name: 'A', model: new ScriptedModel({ turns: [{ text: 'Hi.' }] }
     expect(b.nodeBuiltins).toEqual([]);
     expect(b.packages).toEqual(['@opentelemetry/api', 'rxjs', 'tslib', 'zod']);
     // The core needs only zod/v4/core (and two zod/mini constructors), not the whole of zod (~450 kB).
-    expect(b.bytes).toBeLessThan(110_000);
+    expect(b.bytes).toBeLessThan(140_000);
   }, 30_000);
 
   it('the same with a tool whose parameters use zod (classic API) stays small', async () => {
@@ -99,7 +99,7 @@ run(new Agent({ name: 'A', model: new ScriptedModel({ turns: [{ text: 'Hi.' }] }
     report('run() on ScriptedModel, a tool with zod (import * as z)', b);
     expect(b.packages).not.toContain('openai');
     expect(b.nodeBuiltins).toEqual([]);
-    expect(b.bytes).toBeLessThan(170_000);
+    expect(b.bytes).toBeLessThan(200_000);
   }, 30_000);
 
   // Defined once the remote-runs entry point exists (no skipped test before that).
