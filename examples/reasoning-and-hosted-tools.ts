@@ -8,7 +8,8 @@
  *
  * Ctrl-C stops the run and closes the connection.
  */
-import { Agent, OpenAIResponsesModel, run, webSearchTool } from '../lib/index.js';
+import { Agent, run } from '../lib/index.js';
+import { OpenAIResponsesModel, webSearchTool } from '../lib/openai/index.js';
 
 const agent = new Agent({
   name: 'Researcher',

@@ -1,17 +1,6 @@
 import { describe, expectTypeOf, it } from 'vitest';
-import {
-  Agent,
-  fileSearchTool,
-  type HostedTool,
-  hostedMcpTool,
-  type InputItem,
-  type OpenAIResponsesModelOptions,
-  type ProviderItem,
-  type ReasoningDeltaEvent,
-  type RunItem,
-  type StreamEvent,
-  webSearchTool,
-} from '../../lib/index.js';
+import { Agent, type HostedTool, type InputItem, type ProviderItem, type ReasoningDeltaEvent, type RunItem, type StreamEvent } from '../../lib/index.js';
+import { fileSearchTool, hostedMcpTool, type OpenAIResponsesModelOptions, webSearchTool } from '../../lib/openai/index.js';
 
 describe('public types of reasoning, provider items and hosted tools', () => {
   it('reasoning.delta is a stream event; provider items are history items and run items', () => {
