@@ -31,7 +31,14 @@ export function withAgentTools<TContext>(
         state.tools = toolLists.flat();
         if (started) return;
         started = true;
-        body.add(body$.subscribe(subscriber));
+        // Its own subscriber (not `subscriber`), so its teardown stays in `body` and runs first.
+        body.add(
+          body$.subscribe({
+            next: (event) => subscriber.next(event),
+            error: (error: unknown) => subscriber.error(error),
+            complete: () => subscriber.complete(),
+          }),
+        );
       },
       error: (error: unknown) => subscriber.error(error),
       complete: () => {

@@ -1,4 +1,4 @@
-import { BehaviorSubject, NEVER, Observable, Subject, finalize, throwError } from 'rxjs';
+import { BehaviorSubject, NEVER, Observable, Subject, delay, finalize, throwError } from 'rxjs';
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { Agent, ScriptedModel, UserError, run, tool, type Tool, type ToolOutputRunItem } from '../../lib/index.js';
@@ -75,7 +75,10 @@ describe('tool sources (live tool lists)', () => {
     expect([subscribed, released]).toEqual([1, 1]);
   });
 
-  it('are released after the running tools are torn down, when the run is unsubscribed', () => {
+  it.each([
+    ['a source that lists at once', false],
+    ['a source that lists later', true],
+  ])('are released after the running tools are torn down, when the run is unsubscribed (%s)', async (_name, later) => {
     const order: string[] = [];
     const hanging = tool({
       name: 'hang',
@@ -83,16 +86,15 @@ describe('tool sources (live tool lists)', () => {
       parameters: z.object({}),
       execute: () => NEVER.pipe(finalize(() => order.push('tool torn down'))),
     });
-    const source$ = new BehaviorSubject<readonly Tool[]>([hanging]).pipe(finalize(() => order.push('source released')));
+    const lists$ = new BehaviorSubject<readonly Tool[]>([hanging]);
+    const source$ = (later ? lists$.pipe(delay(0)) : lists$).pipe(finalize(() => order.push('source released')));
     const model = new ScriptedModel({ turns: [{ toolCalls: [{ name: 'hang' }] }] });
-    const sub = run(new Agent({ name: 'A', model, tools: [source$] }), 'go').subscribe();
-    return new Promise<void>((resolve) =>
-      setTimeout(() => {
-        sub.unsubscribe();
-        expect(order).toEqual(['tool torn down', 'source released']);
-        resolve();
-      }, 0),
-    );
+    const started: string[] = [];
+    const sub = run(new Agent({ name: 'A', model, tools: [source$] }), 'go').subscribe((e) => started.push(e.type));
+    await new Promise((r) => setTimeout(r, 5));
+    expect(model.requests).toHaveLength(1);
+    sub.unsubscribe();
+    expect(order).toEqual(['tool torn down', 'source released']);
   });
 
   it('that fail fail the run with their error; one that ends without a list fails it with a UserError', async () => {

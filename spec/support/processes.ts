@@ -1,0 +1,31 @@
+import { readFileSync } from 'node:fs';
+
+/**
+ * Whether a process is still running. `kill(pid, 0)` says whether the pid exists;
+ * an exited process whose parent has not reaped it yet (a zombie: state `Z` in
+ * /proc) exists but runs nothing. Orphans stay zombies where PID 1 does not reap.
+ */
+export function isRunning(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+  } catch {
+    return false;
+  }
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    return stat.slice(stat.lastIndexOf(')') + 2, stat.lastIndexOf(')') + 3) !== 'Z';
+  } catch {
+    return false;
+  }
+}
+
+/** Resolves once none of `pids` runs; fails after `timeoutMs` naming those still running. */
+export async function allGone(pids: readonly number[], timeoutMs = 5000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const running = pids.filter(isRunning);
+    if (running.length === 0) return;
+    if (Date.now() > deadline) throw new Error(`still running: ${running.join(', ')}`);
+    await new Promise((r) => setTimeout(r, 10));
+  }
+}
