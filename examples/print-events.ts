@@ -27,7 +27,7 @@ export function printEvent(event: StreamEvent<unknown>): void {
       break;
     }
     case 'tool.progress':
-      line(`    … ${event.toolName}: ${String(event.value)}`);
+      line(`    … ${event.toolName}: ${typeof event.value === 'string' ? event.value : JSON.stringify(event.value)}`);
       break;
     case 'guardrail.result':
       line(`  ◆ ${event.result.kind} guardrail ${event.result.name}: ${event.result.output.tripwireTriggered ? 'TRIPPED' : 'passed'}`);
