@@ -41,6 +41,18 @@ export function connectMcp(options: McpServerOptions): Observable<McpConnection>
     );
     let connected = false;
     let closing = false;
+    // The SDK reports a broken stream only as an error (an HTTP call whose response
+    // stream ended can stay pending forever): check the server, and if it does not
+    // answer, close, which fails the calls in flight instead of leaving them hanging.
+    let checking = false;
+    client.onerror = () => {
+      if (!connected || closing || checking) return;
+      checking = true;
+      client.ping({ timeout: options.connectTimeoutMs ?? 30_000 }).then(
+        () => (checking = false),
+        () => void client.close().catch(() => undefined),
+      );
+    };
     client.onclose = () => {
       changed$.complete();
       if (connected && !closing) subscriber.complete();

@@ -1,4 +1,4 @@
-import { filter, firstValueFrom, lastValueFrom, Subject, type Subscription } from 'rxjs';
+import { filter, firstValueFrom, lastValueFrom, Subject, type Subscription, tap } from 'rxjs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Agent, ScriptedModel, run, type ScriptedTurn, type StreamEvent, type ToolOutputRunItem } from '../../lib/index.js';
 import { McpConnectionError, mcpServer, type McpServer } from '../../lib/mcp/index.js';
@@ -105,6 +105,23 @@ describe('MCP over Streamable HTTP: calls', () => {
     expect((error as Error).message).toMatch(/^MCP server "gone": could not connect/);
     expect(model.requests).toHaveLength(0);
   });
+});
+
+describe('MCP over Streamable HTTP: a server that goes away', () => {
+  it('mid-call: the call becomes a tool-call error, later calls fail fast, and the run goes on', async () => {
+    const doomed = await startHttpMcpServer();
+    const model = new ScriptedModel({ turns: [{ toolCalls: [{ name: 'wait' }] }, { toolCalls: [{ name: 'echo', arguments: { text: 'x' } }] }, { text: 'done' }] });
+    const events: StreamEvent[] = [];
+    const done = collect(run(new Agent({ name: 'A', model, tools: [mcpServer({ name: 'doomed', url: doomed.url }).tools()] }), 'go').pipe(tap((e) => events.push(e))));
+    await until(() => events.some((e) => e.type === 'tool.progress'));
+    await doomed.close();
+    const result = await done;
+    expect(statuses(result.events)).toEqual(['running', 'completed']);
+    const [lost, later] = outputs(result.events);
+    expect(lost!.error?.kind).toBe('execution_failed');
+    expect(lost!.rawItem.output).toMatch(/Connection closed/);
+    expect(later!.error?.kind).toBe('execution_failed');
+  }, 15_000);
 });
 
 describe('MCP over Streamable HTTP: cancellation reaches the server', () => {
