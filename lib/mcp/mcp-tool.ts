@@ -1,4 +1,4 @@
-import { type Context, propagation, trace } from '@opentelemetry/api';
+import { propagation, trace } from '@opentelemetry/api';
 import type { CallToolResult, Tool as McpToolInfo } from '@modelcontextprotocol/sdk/types.js';
 import { AjvJsonSchemaValidator } from '@modelcontextprotocol/sdk/validation/ajv';
 import type { Tool, ToolContext } from '../tools/tool.js';
@@ -45,8 +45,7 @@ async function callTool<TContext>(
   args: Record<string, unknown>,
   ctx: ToolContext<TContext>,
 ): Promise<string> {
-  // The run's execute_tool span for this call (its context is what nested runs inherit).
-  const spanContext = (ctx.runOptions as { traceContext?: Context } | undefined)?.traceContext;
+  const spanContext = ctx.traceContext;
   const span = spanContext && trace.getSpan(spanContext);
   span?.setAttributes({ 'mcp.method.name': 'tools/call', ...connection.attributes() });
   const _meta: Record<string, string> = {};

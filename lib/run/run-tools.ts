@@ -33,6 +33,7 @@ export function runTools<TContext>(
     afterTurn$: state.afterTurn$,
     maxOutputChars: state.options.maxToolOutputChars ?? defaultMaxToolOutputChars,
     runNested: state.nestedRun,
+    traceContext: (callId: string) => state.tracing.toolContext(callId),
     onCancelFailed: (callId: string, error: Error) => {
       state.cancelFailures.set(callId, error);
       // The call's span is still open here (a span ends after its source is torn down).

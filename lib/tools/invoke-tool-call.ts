@@ -1,3 +1,4 @@
+import type { Context } from '@opentelemetry/api';
 import {
   catchError,
   concat,
@@ -41,6 +42,8 @@ export interface ToolCallEnvironment<TContext> {
   readonly approvals: ApprovalDesk;
   /** Starts runs nested in a call (see `ToolContext.runNested`). */
   readonly runNested?: (callId: string) => NestedRunner<TContext>;
+  /** The OpenTelemetry context of a call's span, when traced (see `ToolContext.traceContext`). */
+  readonly traceContext?: (callId: string) => Context | undefined;
   /** Emits when the run is to end after this turn: calls still waiting for approval stop waiting. */
   readonly afterTurn$: Observable<unknown>;
   /** Most characters of output text sent to the model. */
@@ -122,6 +125,9 @@ export function invokeToolCall<TContext>(
     // Read when the call starts (inside its span), not now.
     get runNested() {
       return env.runNested?.(call.call_id);
+    },
+    get traceContext() {
+      return env.traceContext?.(call.call_id);
     },
   };
   const execution$ = executeTool(

@@ -1,3 +1,4 @@
+import type { Context } from '@opentelemetry/api';
 import type { Observable } from 'rxjs';
 import type { Agent } from '../agent/agent.js';
 import { UserError } from '../errors/agents-error.js';
@@ -27,6 +28,11 @@ export interface ToolContext<TContext = unknown> {
    * usage adds to this run's. Unsubscribing it, or this call ending, stops it.
    */
   readonly runNested?: NestedRunner<TContext>;
+  /**
+   * The OpenTelemetry context of this call's `execute_tool` span, when the run is
+   * traced: for tools that add attributes to it or start spans under it.
+   */
+  readonly traceContext?: Context;
 }
 
 /** Starts a run nested in a tool call; see {@link ToolContext.runNested}. */
