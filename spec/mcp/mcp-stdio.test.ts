@@ -7,6 +7,7 @@ import { Agent, ScriptedModel, run, type ScriptedTurn, type StreamEvent, type To
 import { McpConnectionError, mcpServer, type McpToolsOptions } from '../../lib/mcp/index.js';
 import { McpStdioTransport } from '../../lib/node/index.js';
 import { collect, statuses } from '../helpers/collect.js';
+import { tracingHarness } from '../helpers/tracing.js';
 import { stdioServerScript } from '../support/mcp-stdio-server-build.js';
 import { allGone, isRunning } from '../support/processes.js';
 
@@ -21,7 +22,7 @@ let logs = 0;
 const outputs = (events: readonly StreamEvent[]): ToolOutputRunItem[] =>
   events.flatMap((e) => (e.type === 'item.created' && e.item.type === 'tool_output' ? [e.item] : []));
 
-async function until(predicate: () => boolean, what: () => string, timeoutMs = 10_000): Promise<void> {
+async function until(predicate: () => boolean, what: () => string, timeoutMs = 20_000): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (!predicate()) {
     if (Date.now() > deadline) throw new Error(`never happened: ${what()}`);
@@ -47,6 +48,8 @@ function stdioServer(command = process.execPath) {
         args: [script],
         env: { PATH: process.env['PATH'], MCP_TEST_LOG: file },
         killGraceMs: 300,
+        // The server's own complaints (writing to a closed pipe as it is stopped) are not the test's.
+        stderr: 'ignore',
       }),
   });
   const logged = async (pattern: RegExp) => {
@@ -71,11 +74,19 @@ function runWith(server: ReturnType<typeof stdioServer>['server'], turns: Script
   return { events, subscription, finished: () => finished };
 }
 
-describe('MCP over stdio: the server process never outlives its use', () => {
-  it('calls work, and the server process is gone once the run completes', async () => {
+// Each test starts a Node process; on a loaded machine that alone can take seconds.
+describe('MCP over stdio: the server process never outlives its use', { timeout: 40_000 }, () => {
+  it('calls work (traced as MCP over a pipe), and the server process is gone once the run completes', async () => {
     const s = stdioServer();
-    const { events } = await collect(run(new Agent({ name: 'A', model: new ScriptedModel({ turns: [{ toolCalls: [{ name: 'echo', arguments: { text: 'hi' } }] }, { text: 'done' }] }), tools: [s.server.tools()] }), 'go'));
+    const harness = tracingHarness();
+    const model = new ScriptedModel({ turns: [{ toolCalls: [{ name: 'echo', arguments: { text: 'hi' } }] }, { text: 'done' }] });
+    const { events } = await collect(run(new Agent({ name: 'A', model, tools: [s.server.tools()] }), 'go', { tracer: harness.tracer }));
     expect(outputs(events)[0]!.output).toBe('hi');
+    expect(harness.one('execute_tool echo').attributes).toMatchObject({
+      'mcp.method.name': 'tools/call',
+      'mcp.protocol.version': expect.any(String),
+      'network.transport': 'pipe',
+    });
     expect(s.pids()).toHaveLength(1);
     await allGone(s.pids());
   });

@@ -148,6 +148,12 @@ describe('processTool: what may run', () => {
     expect(() => processTool({})).toThrow(UserError);
   });
 
+  it('runs commands in the configured working directory', async () => {
+    const call = start('pwd', { cwd: '/tmp' }, 0);
+    await call.done;
+    expect((outputs(call.events)[0]!.output as ProcessOutput).output).toBe('/tmp\n');
+  });
+
   it('passes commands only PATH, HOME and LANG unless told otherwise', async () => {
     process.env['RXJS_AGENTS_TEST_SECRET'] = 'sk-secret';
     try {

@@ -20,7 +20,7 @@ export function isRunning(pid: number): boolean {
 }
 
 /** Resolves once none of `pids` runs; fails after `timeoutMs` naming those still running. */
-export async function allGone(pids: readonly number[], timeoutMs = 5000): Promise<void> {
+export async function allGone(pids: readonly number[], timeoutMs = 15_000): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const running = pids.filter(isRunning);
