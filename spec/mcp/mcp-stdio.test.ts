@@ -47,7 +47,8 @@ function stdioServer(command = process.execPath) {
         command,
         args: [script],
         env: { PATH: process.env['PATH'], MCP_TEST_LOG: file },
-        killGraceMs: 300,
+        // The default: time for a starved server (a loaded machine) to read the last messages before SIGTERM.
+        killGraceMs: 2000,
         // The server's own complaints (writing to a closed pipe as it is stopped) are not the test's.
         stderr: 'ignore',
       }),
