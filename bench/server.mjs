@@ -297,7 +297,7 @@ export function createBenchServer() {
   return {
     listen() {
       return new Promise((resolve) => {
-        server.listen(0, '127.0.0.1', () => resolve(`http://127.0.0.1:${server.address().port}`));
+        server.listen({ port: 0, host: '127.0.0.1', backlog: 4096 }, () => resolve(`http://127.0.0.1:${server.address().port}`));
       });
     },
     stats: () => ({ openSlow, openSockets: sockets.size, requests }),

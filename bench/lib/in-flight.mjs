@@ -4,17 +4,21 @@ import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { getJson, heapAfterGc, hr, median, ms, nextMacrotask, percentile, sleep, withTimeout } from './measure.mjs';
 
 /**
- * Starts `count` runs (`batch` per macrotask, as requests reach a server) with
- * `adapter.startSlow(extra)`, waits for every first delta, holds `holdMs`, then
- * cancels them all. Heap is read after gc before the start and while they are in flight.
+ * Starts `count` runs with `adapter.startSlow(extra)`, `batch` per macrotask (with
+ * `ramp`, each batch once the previous one streams, as load reaches a server), waits for
+ * every first delta, holds `holdMs`, then cancels them all. Heap is read after gc before
+ * the start and while they are in flight.
  */
-export async function inFlight(adapter, { baseURL, count, via, holdMs, batch = count, extra = {} }) {
+export async function inFlight(adapter, { baseURL, count, via, holdMs, batch = count, ramp = false, extra = {} }) {
   const start = async (n) => {
     const handles = [];
     const firsts = [];
     const ttfd = new Array(n);
     for (let i = 0; i < n; i++) {
-      if (i > 0 && i % batch === 0) await nextMacrotask();
+      if (i > 0 && i % batch === 0) {
+        if (ramp) await withTimeout(Promise.all(firsts.slice(i - batch, i)), 30_000, `first deltas of runs ${i - batch + 1}–${i}`);
+        else await nextMacrotask();
+      }
       let first;
       firsts.push(new Promise((resolve) => (first = resolve)));
       const t0 = hr();

@@ -21,7 +21,7 @@ export default {
   ],
 
   async measure(adapter, { origin, points, holdMs, intervalMs, via }) {
-    return eachPoint(points, (n) => inFlight(adapter, { baseURL: `${origin}/slow/${intervalMs}/-/v1`, count: n, via, holdMs, batch: 100 }));
+    return eachPoint(points, (n) => inFlight(adapter, { baseURL: `${origin}/slow/${intervalMs}/-/v1`, count: n, via, holdMs, batch: 100, ramp: true }));
   },
 
   async report({ sizes: s, columns, results, raw, rx, chart }) {
@@ -38,7 +38,7 @@ export default {
       }),
       await chart('concurrency-eld', {
         title: 'Event-loop delay p99 while runs start and stream',
-        subtitle: `runs started 100 per macrotask, then held ${s.holdMs} ms`,
+        subtitle: `runs started 100 at a time, then held ${s.holdMs} ms`,
         x: axis,
         y: { title: 'ms', log: true },
         series: seriesOf(columns, results, 'eldP99Ms'),
@@ -55,7 +55,7 @@ export default {
     return [
       `## Curve: concurrent in-flight runs (${s.points.map(count).join(', ')})`,
       '',
-      `n runs started 100 per macrotask (as requests reach a server) on slow streams (a delta every ${s.intervalMs} ms), held ${s.holdMs} ms after every first delta, then cancelled. ` +
+      `n runs started 100 at a time, each hundred once the previous one streams (as load ramps up on a server), on slow streams (a delta every ${s.intervalMs} ms), held ${s.holdMs} ms after every first delta, then cancelled. ` +
         `Heap per run as in the memory table; event-loop delay p99 (perf_hooks, 5 ms resolution) from the first start to the end of the hold; time to first delta per run. ` +
         `The peers run up to ${count(PEER_MAX)}.`,
       '',
