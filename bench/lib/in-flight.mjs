@@ -16,7 +16,7 @@ export async function inFlight(adapter, { baseURL, count, via, holdMs, batch = c
     const ttfd = new Array(n);
     for (let i = 0; i < n; i++) {
       if (i > 0 && i % batch === 0) {
-        if (ramp) await withTimeout(Promise.all(firsts.slice(i - batch, i)), 30_000, `first deltas of runs ${i - batch + 1}–${i}`);
+        if (ramp) await withTimeout(Promise.all(firsts.slice(i - batch, i)), 60_000, `first deltas of runs ${i - batch + 1}–${i}`);
         else await nextMacrotask();
       }
       let first;

@@ -9,8 +9,8 @@ const PEER_MAX = 1000;
 export default {
   id: 'concurrency',
   sizes: {
-    smoke: { points: [10, 50], holdMs: 100, intervalMs: 1000 },
-    full: { points: [10, 100, 1000, 10_000], holdMs: 1200, intervalMs: 1000 },
+    smoke: { points: [10, 50], holdMs: 100, intervalMs: 10_000 },
+    full: { points: [10, 100, 1000, 10_000], holdMs: 1200, intervalMs: 10_000 },
   },
   once: true,
   tasks: (contender, sizes) => [

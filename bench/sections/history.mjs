@@ -13,7 +13,7 @@ export default {
     smoke: { points: [100, 1000], reps: { default: 2 }, inFlight: { default: 4 }, holdMs: 50 },
     full: {
       points: [100, 1000, 10_000, 100_000],
-      reps: { 100: 40, 1000: 30, 10000: 10, 100000: 5 },
+      reps: { 100: 20, 1000: 15, 10000: 8, 100000: 4 },
       inFlight: { 100: 50, 1000: 50, 10000: 10, 100000: 2 },
       holdMs: 300,
     },
