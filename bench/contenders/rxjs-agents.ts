@@ -101,9 +101,10 @@ export function streamText({ baseURL }: { baseURL: string }): Promise<{ deltas: 
 }
 
 export function startSlow({ baseURL, via, onDelta, history }: { baseURL: string; via: string; onDelta?: () => void; history?: readonly InputItem[] }) {
-  const cancel$ = new Subject<string>();
+  // Only what the cancel route needs: a Subject for `cancel$`, nothing for unsubscribe (as the raw client has only its AbortController).
+  const cancel$ = via === 'cancel$' ? new Subject<string>() : undefined;
   const { promise: done, resolve, reject } = settle();
-  const options = { ...(via === 'cancel$' ? { cancel$ } : {}), ...(history ? { session: new MemorySession(undefined, history) } : {}) };
+  const options = { ...(cancel$ ? { cancel$ } : {}), ...(history ? { session: new MemorySession(undefined, history) } : {}) };
   const subscription: Subscription = run(agent(baseURL, 'plain'), 'Say something slowly.', options).subscribe({
     next(event) {
       if (event.type === 'text.delta') onDelta?.();
@@ -111,13 +112,12 @@ export function startSlow({ baseURL, via, onDelta, history }: { baseURL: string;
     error: reject,
     complete: resolve,
   });
-  const cancel =
-    via === 'cancel$'
-      ? () => cancel$.next('bench')
-      : () => {
-          subscription.unsubscribe();
-          resolve();
-        };
+  const cancel = cancel$
+    ? () => cancel$.next('bench')
+    : () => {
+        subscription.unsubscribe();
+        resolve();
+      };
   return { cancel, done };
 }
 

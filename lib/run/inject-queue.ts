@@ -1,16 +1,19 @@
-import { Subject } from 'rxjs';
+import { type Observable, Subject } from 'rxjs';
 import type { InputItem } from '../items/input-item.js';
 
 /** Input injected into a running run, held until the next model call takes it. */
 export class InjectQueue {
   private pending: InputItem[] = [];
-  /** Emits each time input arrives (interrupt mode restarts the model stream on it). */
-  readonly arrived$ = new Subject<void>();
+  /** Emits each time input arrives (interrupt mode restarts the model stream on it). Made on first use. */
+  get arrived$(): Observable<void> {
+    return (this.arrived ??= new Subject<void>());
+  }
+  private arrived: Subject<void> | undefined;
 
   /** Queues validated items. */
   push(items: readonly InputItem[]): void {
     this.pending.push(...items);
-    this.arrived$.next();
+    this.arrived?.next();
   }
 
   /** Takes everything waiting. */

@@ -1,4 +1,5 @@
-import { concat, defer, EMPTY, type Observable, of } from 'rxjs';
+import { defer, EMPTY, type Observable, of } from 'rxjs';
+import { sequence } from '../util/sequence.js';
 import { asAgentsError } from '../errors/agents-error.js';
 import type { StreamEvent } from '../events/stream-event.js';
 import type { Model } from '../model/model.js';
@@ -11,7 +12,7 @@ import { runTurn } from './run-turn.js';
 export function runAgent<TContext>(state: RunState<TContext>, first$?: Observable<StreamEvent<unknown>>): Observable<StreamEvent<unknown>> {
   return defer(() => {
     const agent = state.agent;
-    return concat(
+    return sequence(
       of<StreamEvent<unknown>>({ type: 'agent.updated', agent: agent.name }),
       // A resumed run starts with the suspended calls instead of a model call.
       withAgentTools(state, first$ ?? runTurn(state)).pipe(state.tracing.agent(agent as never, () => modelOrNothing(state))),

@@ -14,8 +14,10 @@ import type { RunState } from './run-state.js';
  * input is validated and queued; a control stream that errors, or injected input
  * of the wrong shape, fails the run.
  */
-export function subscribeControls<TContext>(state: RunState<TContext>): Subscription {
+export function subscribeControls<TContext>(state: RunState<TContext>): Subscription | undefined {
   const { cancel$, signal, inject$, approvals$ } = state.options;
+  // No control stream: nothing to subscribe, and the run needs no stop notifier.
+  if (!cancel$ && !signal && !inject$ && !approvals$) return undefined;
   const subscriptions = new Subscription();
   const failed = (name: string) => (error: unknown) => state.fail(new UserCodeError(name, error));
   if (cancel$ || signal) {

@@ -15,6 +15,7 @@ import { ModelResponse, streamModelResponse } from './model-response.js';
 import { resolveModel } from './resolve-model.js';
 import { runTools } from './run-tools.js';
 import type { RunState } from './run-state.js';
+import { sequence } from '../util/sequence.js';
 
 /**
  * One turn: a model call, then its tool calls, then (recursively) the next turn.
@@ -34,7 +35,7 @@ export function runTurn<TContext>(state: RunState<TContext>): Observable<StreamE
       typeof instructions === 'function'
         ? dynamicInstructions(state, instructions).pipe(switchMap((text) => modelCall(state, text, response)))
         : modelCall(state, instructions, response);
-    return concat(withInputGuardrails(state, model$), defer(() => afterResponse(state, response)));
+    return sequence(withInputGuardrails(state, model$), defer(() => afterResponse(state, response)));
   });
 }
 

@@ -1,4 +1,4 @@
-import { asyncScheduler, catchError, concat, defer, EMPTY, finalize, ignoreElements, Observable, of, takeUntil, tap } from 'rxjs';
+import { asyncScheduler, catchError, defer, EMPTY, finalize, ignoreElements, Observable, of, takeUntil, tap } from 'rxjs';
 import type { Agent } from '../agent/agent.js';
 import { validateAgent } from '../agent/validate-agent.js';
 import { AgentsError, UserError } from '../errors/agents-error.js';
@@ -15,6 +15,7 @@ import { subscribeControls } from './run-controls.js';
 import { RunState } from './run-state.js';
 import { type Resumption, resumeFrom } from './resume-from.js';
 import { nestedApprovals } from './run-tools.js';
+import { sequence } from '../util/sequence.js';
 
 /**
  * What the subscriptions of one run Observable share: whether an earlier one
@@ -69,7 +70,7 @@ export function run<TContext, TOutput>(
     const controls = problem ? undefined : subscribeControls(state);
     const resumption = (options as { resumeFrom?: Resumption }).resumeFrom;
     const agent$ = defer(() => runAgent(state, resumption && !problem ? resumeFrom(state, resumption) : undefined));
-    const agents$ = session ? concat(loadHistory(state, timeoutMs, scheduler), agent$) : agent$;
+    const agents$ = session ? sequence(loadHistory(state, timeoutMs, scheduler), agent$) : agent$;
     const body$ = defer(() => (state.outcome ? EMPTY : controls ? agents$.pipe(takeUntil(state.stop$)) : agents$)).pipe(
       catchError((error: unknown) => {
         state.settle({ status: 'failed', error: error instanceof AgentsError ? error : new AgentsError(String((error as Error)?.message ?? error), { cause: error }) });
@@ -82,7 +83,7 @@ export function run<TContext, TOutput>(
       finished = true;
       if (session) attempts.inputStored = state.outcome?.status === 'failed' && (state.inputStored || (state.writer?.storedCount ?? 0) > 0);
     };
-    const subscription = concat(of<StreamEvent<unknown>>({ type: 'run.updated', status: 'running' }), body$, finishRun(state, release))
+    const subscription = sequence(of<StreamEvent<unknown>>({ type: 'run.updated', status: 'running' }), body$, finishRun(state, release))
       .pipe(
         tap({ complete: ended, error: ended }),
         state.tracing.run(typeof agent?.name === 'string' ? agent.name : 'invalid agent'),

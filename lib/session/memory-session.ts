@@ -9,16 +9,17 @@ export class MemorySession implements Session {
     readonly id?: string,
     initial: readonly InputItem[] = [],
   ) {
-    this.items = [...initial];
+    this.items = initial.slice();
   }
 
   getItems(): Promise<readonly InputItem[]> {
     // A copy: a caller that changes what it read must not change the history.
-    return Promise.resolve([...this.items]);
+    return Promise.resolve(this.items.slice());
   }
 
   addItems(items: readonly InputItem[]): Promise<void> {
-    this.items = [...this.items, ...items];
+    // concat copies a long history several times faster than spreading it.
+    this.items = this.items.concat(items);
     return Promise.resolve();
   }
 
