@@ -239,7 +239,7 @@ export class RunState<TContext> {
       unconsumedInput: this.injections.drain(),
     };
     this.settle({ status: 'suspended', reason: 'waiting for approval' });
-    this.stop$.next();
+    this.stopSubject?.next();
   }
 
   result(): RunResult<unknown> {

@@ -71,7 +71,7 @@ export function run<TContext, TOutput>(
     const resumption = (options as { resumeFrom?: Resumption }).resumeFrom;
     const agent$ = defer(() => runAgent(state, resumption && !problem ? resumeFrom(state, resumption) : undefined));
     const agents$ = session ? sequence(loadHistory(state, timeoutMs, scheduler), agent$) : agent$;
-    const body$ = defer(() => (state.outcome ? EMPTY : controls ? agents$.pipe(takeUntil(state.stop$)) : agents$)).pipe(
+    const body$ = defer(() => (state.outcome ? EMPTY : controls || options.suspendOnApproval ? agents$.pipe(takeUntil(state.stop$)) : agents$)).pipe(
       catchError((error: unknown) => {
         state.settle({ status: 'failed', error: error instanceof AgentsError ? error : new AgentsError(String((error as Error)?.message ?? error), { cause: error }) });
         return EMPTY;
