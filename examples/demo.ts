@@ -35,7 +35,7 @@ async function main(): Promise<void> {
   console.log('\n1. A question, a tool call, and a message injected while the tool runs\n');
   const say$ = new Subject<string>();
   await lastValueFrom(
-    run(agent, 'What is the weather in Paris?', { session, inject$: say$ }).pipe(
+    run(agent, ask('What is the weather in Paris?'), { session, inject$: say$ }).pipe(
       tap(printEvent),
       tap((e) => {
         // The user adds to the question while the first tool call runs.
@@ -50,13 +50,26 @@ async function main(): Promise<void> {
   console.log('\n2. A long answer, cancelled after 400 ms\n');
   const stop$ = timer(400).pipe(tap(() => console.log('\n  [user presses stop]')));
   const cancel$ = new Observable<string>((s) => stop$.subscribe(() => s.next('user pressed stop')));
-  await lastValueFrom(run(agent, 'Write me a poem about the weather.', { session, cancel$ }).pipe(tap(printEvent)));
+  await lastValueFrom(run(agent, ask('Write me a poem about the weather.'), { session, cancel$ }).pipe(tap(printEvent)));
 
   console.log('\n3. The session after a cancel is valid history, ready to continue:\n');
   for (const item of await session.getItems()) {
     const text = 'content' in item ? JSON.stringify(item.content).slice(0, 70) : item.type === 'function_call' ? `${item.name}(${item.arguments})` : item.type === 'function_call_output' ? item.output : item.type;
     console.log(`  ${'role' in item ? item.role : item.type}: ${text}`);
   }
+  // A deliberate choice (see README, "Lifecycle semantics"): what the model streamed before the
+  // cancel was shown to the user but is not history, so the model never takes a cut-off text for
+  // an answer it finished. The application keeps it if it wants to (the text.delta events).
+  console.log('\n  The poem cut off by the cancel is deliberately not in the history: only the question is.');
+
+  console.log('\n4. The next run continues from that history\n');
+  await lastValueFrom(run(agent, ask('Thanks! And the weather in Oslo?'), { session }).pipe(tap(printEvent)));
+}
+
+/** Prints the user's prompt for a part of the demo, and returns it. */
+function ask(prompt: string): string {
+  console.log(`  user: ${prompt}\n`);
+  return prompt;
 }
 
 /** ScriptedModel offline; OpenAI when OPENAI_API_KEY is set. */
