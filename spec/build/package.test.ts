@@ -233,7 +233,7 @@ console.log(JSON.stringify(out));`,
       JSON.stringify({ compilerOptions: { ...strictest, module: 'nodenext', moduleResolution: 'nodenext', types: [] }, include: ['consumer.ts'] }),
     );
     await expectTypeCheck(lowestPeers);
-  }, 180_000);
+  }, 300_000);
 
   it('says which package is missing when ./openai is imported without openai', async () => {
     expect(entries).toContain('./openai');
