@@ -137,7 +137,7 @@ function environment() {
 }
 
 // ---------------------------------------------------------------- report
-async function report({ data, env, failures, seconds, partial }, outFile) {
+async function report({ data, env, failures, seconds, partial, rounds: runRounds = rounds }, outFile) {
   const plotsDir = smoke || partial ? join(tmpDir, 'plots') : join(benchDir, 'plots');
   mkdirSync(plotsDir, { recursive: true });
   const out = [];
@@ -145,7 +145,7 @@ async function report({ data, env, failures, seconds, partial }, outFile) {
   line(`# Benchmark results${smoke ? ' (smoke run: tiny sizes, not meaningful numbers)' : partial ? ' (partial run)' : ''}`);
   line();
   line(
-    `Reproduce: \`npm run bench\` from the repository root (${smoke ? 'this file was written by `npm run bench -- --smoke`' : `${rounds} rounds of the headline metrics, one of each curve`}). ` +
+    `Reproduce: \`npm run bench\` from the repository root (${smoke ? 'this file was written by `npm run bench -- --smoke`' : `${runRounds} round(s) of the headline metrics, one of each curve`}). ` +
       `This run took ${(seconds / 60).toFixed(1)} min.`,
   );
   line();
@@ -158,7 +158,7 @@ async function report({ data, env, failures, seconds, partial }, outFile) {
   line(
     'Method: a local server (bench/server.mjs, in the parent process) speaks the Responses API streaming SSE format on 127.0.0.1; ' +
       'each contender runs in a fresh child process (`node --expose-gc`; rxjs-agents also `--import ts-loader.mjs`, which transpiles the library\'s TypeScript source as tsc would) per round and section, ' +
-      `interleaved contender by contender. Headline values are medians over ${rounds} round(s) with the min–max of the rounds; curves are measured once per point (each point a median of several runs). ` +
+      `interleaved contender by contender. Headline values are medians over ${runRounds} round(s) with the min–max of the rounds; curves are measured once per point (each point a median of several runs). ` +
       '"× raw" is divided by the raw client\'s figure from the same run. Every client uses maxRetries 0. ' +
       'rxjs-agents is given a client of the same `openai` package as the raw column, so the ratio measures the library. ' +
       'Every library run uses a new agent (a new `Agent`, or the AI SDK\'s model object), as applications create them per request; clients and tool definitions are made once.',
@@ -181,7 +181,7 @@ async function report({ data, env, failures, seconds, partial }, outFile) {
     const ctx = {
       sizes: sizesOf(section),
       smoke,
-      rounds,
+      rounds: runRounds,
       columns: columns.filter((c) => sectionData?.[c] || !section.measure),
       contenders,
       raw: 'raw openai',
@@ -221,7 +221,7 @@ const commonNotes = [
 // ---------------------------------------------------------------- main
 async function main() {
   if (flag('rerender')) {
-    const saved = JSON.parse(readFileSync(join(tmpDir, 'results.json'), 'utf8'));
+    const saved = JSON.parse(readFileSync(join(tmpDir, option('from') ?? 'results.json'), 'utf8'));
     const outFile = option('out') ?? join(benchDir, 'RESULTS.md');
     writeFileSync(outFile, await report(saved, outFile));
     console.log(`bench: wrote ${relative(process.cwd(), outFile)} from bench/.tmp/results.json`);
@@ -237,7 +237,11 @@ async function main() {
 
   const data = {}; // section -> column -> [result per round]
   const failures = [];
+  const partialFile = join(tmpDir, 'results-in-progress.json');
+  mkdirSync(tmpDir, { recursive: true });
   const record = (task, answer) => {
+    // Kept as it goes: a run stopped early can still be reported (--rerender --from=results-in-progress.json).
+    queueMicrotask(() => writeFileSync(partialFile, JSON.stringify({ env, rounds, data, failures, seconds: (Date.now() - started) / 1000, partial: true })));
     if (answer.ok) {
       ((data[task.section] ??= {})[task.column] ??= []).push(answer.result);
     } else {
@@ -298,7 +302,7 @@ async function main() {
 
   await server.close();
   const seconds = (Date.now() - started) / 1000;
-  const partial = !smoke && (option('only') || option('contenders') || option('rounds'));
+  const partial = !smoke && Boolean(option('only') || option('contenders'));
   mkdirSync(tmpDir, { recursive: true });
   const outFile = option('out') ?? (smoke || partial ? join(tmpDir, smoke ? 'RESULTS-smoke.md' : 'RESULTS-partial.md') : join(benchDir, 'RESULTS.md'));
   const saved = { env, rounds, data, failures, seconds, partial };
