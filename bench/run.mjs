@@ -77,7 +77,7 @@ function runChild(contender, tasks, origin) {
   if (cpuProf && contender.id === 'rxjs-agents') {
     execArgv.push('--cpu-prof', `--cpu-prof-dir=${join(tmpDir, 'cpu-prof')}`, `--cpu-prof-name=${tasks.map((t) => t.section).join('+')}-${Date.now()}.cpuprofile`);
   }
-  const timeoutMs = smoke ? 60_000 : 15 * 60_000;
+  const timeoutMs = smoke ? 240_000 : 15 * 60_000; // smoke: generous, CI machines are shared
   return new Promise((resolve) => {
     const child = fork(join(benchDir, 'child.mjs'), [], { cwd: benchDir, execArgv, stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
     let answer;
