@@ -1,4 +1,4 @@
-import { asyncScheduler, Observable, type Subscription } from 'rxjs';
+import { asyncScheduler, Observable, Subscriber, type Subscription } from 'rxjs';
 import { describe, ModelError } from '../errors/agents-error.js';
 import type { StreamEvent } from '../events/stream-event.js';
 import { messageRefusal, messageText } from '../items/message-text.js';
@@ -42,7 +42,10 @@ export function streamModelResponse<TContext>(
     let current: Subscription | undefined;
     let wait: Subscription | undefined;
     const start = () => {
-      current = model$.subscribe({
+      // Held before subscribing: a stop from a handler of a synchronously emitted
+      // event (re-entrant) unsubscribes the model stream at once, so nothing more of
+      // it is recorded.
+      const attempt$ = new Subscriber<ModelEvent>({
         next: (event) => {
           try {
             take(event);
@@ -62,6 +65,10 @@ export function streamModelResponse<TContext>(
           else subscriber.error(new ModelError('The model stream ended before the response was complete.'));
         },
       });
+      if (current) subscriber.remove(current);
+      current = attempt$;
+      subscriber.add(attempt$);
+      model$.subscribe(attempt$);
     };
     const take = (event: ModelEvent) => {
       switch (event.type) {

@@ -15,14 +15,16 @@ import {
   type ToolApprovalDecision,
 } from '../../lib/index.js';
 import { expectPaired } from '../helpers/collect.js';
+import { propertyRuns, tally } from '../helpers/property-runs.js';
 import { tracingHarness } from '../helpers/tracing.js';
 
 type Step = 'work' | 'nested' | 'approval' | 'handoff';
-type Stop = 'none' | 'unsubscribe' | 'cancel' | 'interrupt';
+type Stop = 'none' | 'unsubscribe' | 'cancel' | 'interrupt' | 'after_turn' | 'signal';
 
 const harness = tracingHarness();
 
 describe('property: stop a multi-agent run anywhere', () => {
+  const count = tally('multi-agent stop anywhere');
   beforeEach(() => vi.useFakeTimers());
   afterEach(() => vi.useRealTimers());
 
@@ -34,7 +36,7 @@ describe('property: stop a multi-agent run anywhere', () => {
           guardrailMs: fc.integer({ min: 0, max: 60 }),
           guardrailTrips: fc.boolean(),
           approveAt: fc.integer({ min: 0, max: 100 }),
-          stop: fc.constantFrom<Stop>('none', 'unsubscribe', 'cancel', 'interrupt'),
+          stop: fc.constantFrom<Stop>('none', 'unsubscribe', 'cancel', 'interrupt', 'after_turn', 'signal'),
           stopAt: fc.integer({ min: 0, max: 160 }),
         }),
         async ({ steps, guardrailMs, guardrailTrips, approveAt, stop, stopAt }) => {
@@ -61,13 +63,14 @@ describe('property: stop a multi-agent run anywhere', () => {
             inputGuardrails: [{ name: 'screen', execute: () => timer(guardrailMs).pipe(map(() => ({ tripwireTriggered: guardrailTrips }))) }],
           });
           const session = new MemorySession();
-          const cancel$ = new Subject<string>();
+          const cancel$ = new Subject<string | { reason: string; mode: 'after_turn' }>();
+          const controller = new AbortController();
           const inject$ = new Subject<string>();
           const decisions$ = new Subject<ToolApprovalDecision>();
           const events: StreamEvent[] = [];
           let ended = false;
           let failure: unknown;
-          const subscription = run(front, 'start', { session, cancel$, inject$, injectMode: 'interrupt', approvals$: decisions$, tracer: harness.tracer }).subscribe({
+          const subscription = run(front, 'start', { session, cancel$, inject$, signal: controller.signal, injectMode: 'interrupt', approvals$: decisions$, tracer: harness.tracer }).subscribe({
             next: (e) => {
               events.push(e);
               // Approve each request after approveAt ms.
@@ -82,6 +85,8 @@ describe('property: stop a multi-agent run anywhere', () => {
           if (stop === 'unsubscribe') subscription.unsubscribe();
           if (stop === 'cancel') cancel$.next('stop');
           if (stop === 'interrupt') inject$.next('change of plan');
+          if (stop === 'after_turn') cancel$.next({ reason: 'stop later', mode: 'after_turn' });
+          if (stop === 'signal') controller.abort('aborted');
           await vi.runAllTimersAsync();
 
           if (failure !== undefined) expect(failure).toBeInstanceOf(InputGuardrailTripwireTriggered);
@@ -91,6 +96,9 @@ describe('property: stop a multi-agent run anywhere', () => {
             expect(ended).toBe(true);
             expect(terminals).toHaveLength(1);
             expect(events.at(-1)).toBe(terminals[0]);
+            const status = terminals[0]?.type === 'run.updated' ? terminals[0].status : 'none';
+            count(`${stop}:${status}`);
+            if (!endedBeforeStop && failure === undefined && (stop === 'cancel' || stop === 'signal')) expect(status).toBe('cancelled');
           }
           const history = await session.getItems();
           expect(history[0]).toEqual({ role: 'user', content: 'start' });
@@ -101,7 +109,7 @@ describe('property: stop a multi-agent run anywhere', () => {
           expect(cancel$.observed || inject$.observed || decisions$.observed).toBe(false);
         },
       ),
-      { numRuns: 120 },
+      { numRuns: propertyRuns },
     );
   });
 });

@@ -4,6 +4,7 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { z } from 'zod';
 import { Agent, MemorySession, ScriptedModel, run, tool, type ModelRequest, type ScriptedTurn, type StreamEvent } from '../../lib/index.js';
 import { expectPaired } from '../helpers/collect.js';
+import { propertyRuns, tally } from '../helpers/property-runs.js';
 
 type Stop = 'none' | 'unsubscribe' | 'cancel' | 'after_turn' | 'signal' | 'interrupt';
 
@@ -17,6 +18,7 @@ const scenario = fc.record({
 });
 
 describe('property: stop a run anywhere', () => {
+  const count = tally('stop a run anywhere');
   beforeEach(() => vi.useFakeTimers());
   afterEach(() => vi.useRealTimers());
 
@@ -90,6 +92,7 @@ describe('property: stop a run anywhere', () => {
           expect(terminals).toHaveLength(1);
           expect(events.at(-1)).toBe(terminals[0]);
           const status = terminals[0]?.type === 'run.updated' ? terminals[0].status : undefined;
+          count(`${stop}:${status}`);
           if (stop === 'none' || stop === 'interrupt' || endedBeforeStop) expect(status).toBe('completed');
           else if (stop === 'after_turn') expect(['cancelled', 'completed']).toContain(status);
           else expect(status).toBe('cancelled');
@@ -106,7 +109,7 @@ describe('property: stop a run anywhere', () => {
         expect(vi.getTimerCount()).toBe(0);
         expect(cancel$.observed || inject$.observed).toBe(false);
       }),
-      { numRuns: 150 },
+      { numRuns: propertyRuns },
     );
   });
 });
