@@ -14,6 +14,16 @@ import { mergeControl, withConversation } from './conversation/with-conversation
 // The composition root: the run loop, plus one run at a time per conversation.
 
 /**
+ * The options argument of {@link run}: optional, unless the agent declares a
+ * context type, which its tools and instructions rely on; `context` is then required.
+ */
+export type RunArguments<TContext> = [unknown] extends [TContext]
+  ? [options?: RunOptions<TContext>]
+  : [undefined] extends [TContext]
+    ? [options?: RunOptions<TContext>]
+    : [options: RunOptions<TContext> & { readonly context: TContext }];
+
+/**
  * Runs an agent. The run is a cold Observable: nothing happens until you
  * subscribe, each subscription is an independent run, and unsubscribing stops
  * everything it started (model stream, tools, timers) at once.
@@ -33,7 +43,7 @@ import { mergeControl, withConversation } from './conversation/with-conversation
 export function run<TContext, TOutput>(
   agent: Agent<TContext, TOutput>,
   input: RunInput,
-  options: RunOptions<TContext> = {},
+  ...[options = {} as RunOptions<TContext>]: RunArguments<TContext>
 ): Observable<StreamEvent<TOutput>> {
   return start(agent, input, options);
 }
