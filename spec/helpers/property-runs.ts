@@ -21,3 +21,6 @@ export function tally(property: string): (outcome: string) => void {
     counts.set(outcome, (counts.get(outcome) ?? 0) + 1);
   };
 }
+
+/** Time allowed to one property: about 2 s for 500 runs alone, far more on a loaded machine. */
+export const propertyTimeoutMs = 120_000;

@@ -15,7 +15,7 @@ import {
   type ToolApprovalDecision,
 } from '../../lib/index.js';
 import { expectPaired } from '../helpers/collect.js';
-import { propertyRuns, tally } from '../helpers/property-runs.js';
+import { propertyRuns, propertyTimeoutMs, tally } from '../helpers/property-runs.js';
 import { tracingHarness } from '../helpers/tracing.js';
 
 type Step = 'work' | 'nested' | 'approval' | 'handoff';
@@ -28,7 +28,7 @@ describe('property: stop a multi-agent run anywhere', () => {
   beforeEach(() => vi.useFakeTimers());
   afterEach(() => vi.useRealTimers());
 
-  it('handoffs, nested agents, guardrails and approvals all end cleanly', async () => {
+  it('handoffs, nested agents, guardrails and approvals all end cleanly', { timeout: propertyTimeoutMs }, async () => {
     await fc.assert(
       fc.asyncProperty(
         fc.record({

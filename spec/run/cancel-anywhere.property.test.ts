@@ -4,7 +4,7 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { z } from 'zod';
 import { Agent, MemorySession, ScriptedModel, run, tool, type ModelRequest, type ScriptedTurn, type StreamEvent } from '../../lib/index.js';
 import { expectPaired } from '../helpers/collect.js';
-import { propertyRuns, tally } from '../helpers/property-runs.js';
+import { propertyRuns, propertyTimeoutMs, tally } from '../helpers/property-runs.js';
 
 type Stop = 'none' | 'unsubscribe' | 'cancel' | 'after_turn' | 'signal' | 'interrupt';
 
@@ -22,7 +22,7 @@ describe('property: stop a run anywhere', () => {
   beforeEach(() => vi.useFakeTimers());
   afterEach(() => vi.useRealTimers());
 
-  it('always ends cleanly: one terminal status, paired session, nothing left running', async () => {
+  it('always ends cleanly: one terminal status, paired session, nothing left running', { timeout: propertyTimeoutMs }, async () => {
     await fc.assert(
       fc.asyncProperty(scenario, async ({ toolTurns, observableTools, chunkDelay, stop, stopAt }) => {
         const running = new Set<string>();

@@ -4,7 +4,7 @@ import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } 
 import { z } from 'zod';
 import { Agent, AgentsError, MemorySession, ScriptedModel, run, tool, type InputItem, type ModelRequest, type ScriptedTurn, type Session, type StreamEvent } from '../../lib/index.js';
 import { expectPaired } from '../helpers/collect.js';
-import { propertyRuns, tally } from '../helpers/property-runs.js';
+import { propertyRuns, propertyTimeoutMs, tally } from '../helpers/property-runs.js';
 
 type ToolKind = 'ok' | 'slow' | 'throws' | 'deaf' | 'cancel_throws' | 'progress';
 type StopKind = 'cancel' | 'after_turn' | 'signal' | 'unsubscribe' | 'inject' | 'interrupt';
@@ -40,7 +40,7 @@ describe('property: hostile use (synchronous models, stops from handlers, failin
   beforeEach(() => vi.useFakeTimers());
   afterEach(() => vi.useRealTimers());
 
-  it('one terminal status, typed failures, a valid session, nothing left running, nothing thrown at the process', async () => {
+  it('one terminal status, typed failures, a valid session, nothing left running, nothing thrown at the process', { timeout: propertyTimeoutMs }, async () => {
     await fc.assert(
       fc.asyncProperty(scenario, async ({ toolTurns, chunkDelay, stops, session: sessionKind, throwIn, throwAtTurn }) => {
         const running = new Set<string>();

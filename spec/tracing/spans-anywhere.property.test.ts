@@ -3,7 +3,7 @@ import { Observable, Subject, timer, map, mergeMap, throwError } from 'rxjs';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { z } from 'zod';
 import { Agent, ScriptedModel, run, tool, type ModelRequest, type ScriptedTurn } from '../../lib/index.js';
-import { propertyRuns, tally } from '../helpers/property-runs.js';
+import { propertyRuns, propertyTimeoutMs, tally } from '../helpers/property-runs.js';
 import { tracingHarness } from '../helpers/tracing.js';
 
 type Stop = 'none' | 'unsubscribe' | 'cancel' | 'after_turn' | 'interrupt' | 'model_failure';
@@ -15,7 +15,7 @@ describe('property: spans end whatever stops the run', () => {
   beforeEach(() => vi.useFakeTimers());
   afterEach(() => vi.useRealTimers());
 
-  it('every started span ends exactly once, children before parents, none left open', async () => {
+  it('every started span ends exactly once, children before parents, none left open', { timeout: propertyTimeoutMs }, async () => {
     await fc.assert(
       fc.asyncProperty(
         fc.record({
