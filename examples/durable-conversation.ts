@@ -1,6 +1,7 @@
 /**
  * Durable conversations on Redis: history that outlives the process, one run per
- * conversation at a time, and input steered into a run in flight. Offline on
+ * conversation at a time, input steered into a run in flight, and a run suspended
+ * while it waits for a human, then resumed. Offline on
  * ScriptedModel; needs a Redis (REDIS_URL, default redis://127.0.0.1:6379):
  *
  *   sudo apt-get install -y redis-server     # Debian/Ubuntu: installs and starts it
@@ -11,13 +12,21 @@
 import { Redis } from 'ioredis';
 import { lastValueFrom, tap } from 'rxjs';
 import { z } from 'zod';
-import { Agent, ConversationBusyError, run, ScriptedModel, tool, type ModelRequest } from '../lib/index.js';
+import { Agent, ConversationBusyError, resume, run, ScriptedModel, tool, type ModelRequest, type SuspendedRun } from '../lib/index.js';
 import { RedisSession } from '../lib/redis/index.js';
 import { printEvent } from './print-events.js';
 
 const redis = new Redis(process.env['REDIS_URL'] ?? 'redis://127.0.0.1:6379');
 // One conversation id, shared by every process that uses it.
 const session = new RedisSession({ client: redis, id: 'example-conversation', ttlSeconds: 3600, maxItems: 200 });
+
+const deleteFile = tool({
+  name: 'delete_file',
+  description: 'Deletes a file',
+  parameters: z.object({ path: z.string() }),
+  needsApproval: true,
+  execute: ({ path }) => `deleted ${path}`,
+});
 
 const lookup = tool({
   name: 'lookup_order',
@@ -64,6 +73,19 @@ async function main(): Promise<void> {
     if (error instanceof ConversationBusyError) console.log(`\nRejected: ${error.message}`);
   });
   await busy;
+
+  // Suspend while a call waits for a human; resume later (here: at once, as if in another process).
+  const cleaner = new Agent({
+    name: 'Janitor',
+    tools: [deleteFile],
+    model: new ScriptedModel({ turns: [{ toolCalls: [{ name: 'delete_file', arguments: { path: '/var/log/old' } }] }, { text: 'Deleted.' }] }),
+  });
+  const end = await lastValueFrom(run(cleaner, 'Delete the old logs', { session, suspendOnApproval: true }));
+  const saved = JSON.stringify(end.type === 'run.updated' ? end.result?.suspended : undefined);
+  console.log(`\nSuspended; the state to keep is ${saved.length} bytes of JSON`);
+  const state = JSON.parse(saved) as SuspendedRun;
+  const decisions = state.calls.filter((c) => !c.output).map((c) => ({ callId: c.call.call_id, approved: true }));
+  await lastValueFrom(resume(cleaner, state, { session, decisions }).pipe(tap(printEvent)));
 
   console.log(`\nHistory now: ${(await session.getItems()).length} items (kept ${3600} s after the last write)`);
 }
