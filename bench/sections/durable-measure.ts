@@ -77,7 +77,7 @@ async function main(): Promise<void> {
       const samples: number[] = [];
       for (let i = 0; i < sizes.warmup + sizes.runs; i++) {
         const s = make();
-        const t = await time(() => lastValueFrom(run(agent(), 'go', { session: s })));
+        const t = await time(() => lastValueFrom(run(agent(), 'go', { session: s, maxTurns: sizes.turns + 1 })));
         if (i >= sizes.warmup) samples.push(t / (sizes.turns + 1));
       }
       return samples;

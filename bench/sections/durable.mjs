@@ -21,7 +21,7 @@ export default {
       let text = '';
       child.stdout.on('data', (chunk) => (text += chunk));
       child.on('error', reject);
-      child.on('exit', (code) => (code === 0 ? resolve(text) : reject(new Error(`durable-measure.ts exited with ${code} (is redis-server installed?)`))));
+      child.on('exit', (code) => (code === 0 ? resolve(text) : reject(new Error(`durable-measure.ts exited with ${code} (its error is printed above; it needs Debian's redis-server)`))));
     });
     const result = JSON.parse(output.trim().split('\n').pop());
     return { 'rxjs-agents': [{ value: result.perTurn.added, ...result }] };
