@@ -1,4 +1,4 @@
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, readFileSync, statSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join, resolve } from 'node:path';
@@ -50,6 +50,18 @@ async function send(text: string): Promise<void> {
 async function waitForStatus(wanted: string): Promise<void> {
   await page.waitForFunction((s) => document.querySelector('[data-testid="status"]')?.textContent?.trim() === s, wanted, { timeout: 15_000 });
 }
+
+describe('the Angular example app build', () => {
+  it("keeps the initial bundle within Angular's 500 kB budget, without the OpenAI client", () => {
+    const html = readFileSync(join(exampleBuild, 'index.html'), 'utf8');
+    const initial = [...new Set([...html.matchAll(/(?:src|href)="([^"]+\.(?:js|css))"/g)].map((m) => join(exampleBuild, m[1]!)))];
+    const bytes = initial.reduce((sum, file) => sum + statSync(file).size, 0);
+    // Angular's budgets count 1 kB as 1000 bytes.
+    console.log(`initial bundle: ${(bytes / 1000).toFixed(2)} kB raw (${initial.length} files)`);
+    expect(bytes).toBeLessThan(500_000);
+    for (const file of initial) expect(readFileSync(file, 'utf8')).not.toContain('api.openai.com');
+  });
+});
 
 describe.each([
   { mode: 'offline', query: '', where: 'offline, in the page' },

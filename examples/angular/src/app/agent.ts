@@ -1,7 +1,7 @@
 import { Observable } from 'rxjs';
 import { Agent, MemorySession, run, ScriptedModel, tool, type ModelRequest, type ScriptedTurn } from 'rxjs-agents';
 import type { ChatRun } from 'rxjs-agents/angular';
-import { z } from 'zod';
+import * as z from 'zod/mini';
 
 /** An Observable tool: earlier values are progress, the last is the output; unsubscribing stops its timers. */
 const getWeather = tool({
