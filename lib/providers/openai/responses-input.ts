@@ -25,6 +25,7 @@ export interface ResponsesInputOptions {
  *   is sent as plain assistant text, which the API accepts without an id.
  */
 export function toResponsesInput(items: readonly InputItem[], options: ResponsesInputOptions): ResponseInputItem[] {
+  const sendable = sendableReasoning(items, options);
   const input: ResponseInputItem[] = [];
   // The item after a reasoning item that could not be sent: it must go without its id.
   let orphaned = false;
@@ -45,7 +46,8 @@ export function toResponsesInput(items: readonly InputItem[], options: Responses
         if (item.api === responsesApi && !withoutId) input.push({ ...item.item } as unknown as ResponseInputItem);
         break;
       case 'reasoning':
-        if (sendable(item, items[i + 1], options)) input.push(reasoning(item));
+        // A reasoning item cannot go without its id: after a dropped one, it is dropped too.
+        if (sendable.has(i) && !withoutId) input.push(reasoning(item));
         else orphaned = true;
         break;
       default:
@@ -56,11 +58,34 @@ export function toResponsesInput(items: readonly InputItem[], options: Responses
   return input;
 }
 
-/** Whether a reasoning item can go back: resolvable by the server, and followed by its output item. */
-function sendable(item: ReasoningItem, next: InputItem | undefined, options: ResponsesInputOptions): boolean {
-  if (item.id === undefined || !(item.encrypted_content || options.serverHas(item))) return false;
-  if (!next) return false;
-  return next.type === 'function_call' || next.type === 'provider_item' || (next.type !== 'reasoning' && next.type !== 'function_call_output' && next.role === 'assistant');
+/**
+ * The indexes of the reasoning items that can go back: resolvable by the server
+ * (encrypted, or stored), and followed by the output item that followed them,
+ * itself sent (a reasoning item followed by a dropped one cannot go).
+ */
+function sendableReasoning(items: readonly InputItem[], options: ResponsesInputOptions): Set<number> {
+  const sendable = new Set<number>();
+  for (let i = items.length - 1; i >= 0; i--) {
+    const item = items[i]!;
+    if (item.type !== 'reasoning' || item.id === undefined || !(item.encrypted_content || options.serverHas(item))) continue;
+    const next = items[i + 1];
+    if (next && (next.type === 'reasoning' ? sendable.has(i + 1) : isOutput(next))) sendable.add(i);
+  }
+  return sendable;
+}
+
+/** Whether an item is one a response produces (what may follow a reasoning item). */
+function isOutput(item: InputItem): boolean {
+  switch (item.type) {
+    case 'function_call':
+    case 'provider_item':
+    case 'reasoning':
+      return true;
+    case 'function_call_output':
+      return false;
+    default:
+      return item.role === 'assistant';
+  }
 }
 
 function reasoning(item: ReasoningItem): ResponseInputItem {
