@@ -1,7 +1,7 @@
 import { filter, firstValueFrom, lastValueFrom, Subject, type Subscription, tap } from 'rxjs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Agent, ScriptedModel, run, type ScriptedTurn, type StreamEvent, type ToolOutputRunItem } from '../../lib/index.js';
-import { McpConnectionError, mcpServer, type McpServer } from '../../lib/mcp/index.js';
+import { McpConnectionError, mcpServer, mcpTool, type McpServer } from '../../lib/mcp/index.js';
 import { collect, statuses } from '../helpers/collect.js';
 import { tracingHarness } from '../helpers/tracing.js';
 import { type HttpMcpServer, startHttpMcpServer } from '../support/mcp-test-server.js';
@@ -80,6 +80,20 @@ describe('MCP over Streamable HTTP: calls', () => {
     expect(bad!.error?.kind).toBe('invalid_arguments');
     expect(bad!.rawItem.output).toMatch(/n.*must be <= 5/);
     expect(good!.output).toBe('1 2 3');
+  });
+
+  it('a call to a tool the server no longer lists is a tool-call error, never a hang', async () => {
+    const held = server.connection$.subscribe();
+    const connection = await firstValueFrom(server.connection$);
+    // A tool the run still offers (its list not yet refreshed) but the server has dropped.
+    const gone = mcpTool(connection, { name: 'dropped', inputSchema: { type: 'object' } }, {});
+    const model = new ScriptedModel({ turns: [{ toolCalls: [{ name: 'dropped' }] }, { text: 'done' }] });
+    const { events } = await collect(run(new Agent({ name: 'A', model, tools: [gone] }), 'go'));
+    expect(statuses(events)).toEqual(['running', 'completed']);
+    const [output] = outputs(events);
+    expect(output!.error?.kind).toBe('execution_failed');
+    expect(output!.rawItem.output).toMatch(/dropped/);
+    held.unsubscribe();
   });
 
   it('a tool-list change reaches the tool source: the new tool is offered', async () => {
