@@ -17,4 +17,6 @@ export const sectionFiles = [
   'stream-length.mjs',
   // Durable conversations on a real Redis (rxjs-agents only).
   'durable.mjs',
+  // Remote runs over HTTP: serveRuns and remoteRun in two processes (rxjs-agents only).
+  'remote.mjs',
 ];

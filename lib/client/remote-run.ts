@@ -214,11 +214,11 @@ export function remoteRun<TOutput = string>(options: RemoteRunOptions): Observab
     );
 
     return () => {
-      subscription.unsubscribe();
-      if (over) return;
       // Unsubscribing is a cancel, as it is for a local run; a POST not yet answered cancels once it is.
-      if (runId !== undefined) cancelOnServer(runId);
-      else cancelWhenNamed = true;
+      // The cancel goes out before the stream is closed, so the server hears it first.
+      if (!over && runId !== undefined) cancelOnServer(runId);
+      else if (!over) cancelWhenNamed = true;
+      subscription.unsubscribe();
     };
   });
 }

@@ -31,6 +31,8 @@ export interface WireEvent {
  */
 export function encodeEvent(event: StreamEvent<unknown>): WireEvent {
   switch (event.type) {
+    case 'text.delta': // the most frequent event, and plain strings: no walk needed
+      return { type: event.type, delta: event.delta, agent: event.agent };
     case 'agent.updated':
       return { type: event.type, agent: agentName(event.agent) };
     case 'tool.approval_requested': {

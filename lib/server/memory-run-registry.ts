@@ -46,12 +46,10 @@ export class MemoryRunRegistry implements RunRegistry {
     const entry: Entry = { record, log: [], live: new Subject(), controls: new Subject(), ended: false };
     this.runs.set(record.id, entry);
     return {
-      append: async (event) => {
+      append: (event) => {
         if (entry.ended) throw new RangeError(`Run ${record.id} is over: nothing more can be appended.`);
         entry.log.push(event);
-        const id = String(entry.log.length);
-        entry.live.next({ id, event });
-        return id;
+        entry.live.next({ id: String(entry.log.length), event });
       },
       controls: entry.controls.asObservable(),
       end: async () => {

@@ -66,9 +66,14 @@ export function runHost(registry: RunRegistry, detachedGraceMs: number): RunHost
       );
 
       let terminal = false;
+      const logFailed = () => logFailed$.next('the event log failed');
       const append = (event: WireEvent) => {
         if (event.type === 'run.updated' && event['status'] !== 'running') terminal = true;
-        owned.append(event).catch(() => logFailed$.next('the event log failed'));
+        try {
+          owned.append(event)?.catch(logFailed);
+        } catch {
+          logFailed();
+        }
       };
       active++;
       let finish!: () => void;
@@ -85,9 +90,8 @@ export function runHost(registry: RunRegistry, detachedGraceMs: number): RunHost
         inject$: of('inject').pipe(map((c) => c.input)),
         approvals$: of('approval').pipe(map((c) => c.decision)),
       })
-        .pipe(map(encodeEvent))
         .subscribe({
-          next: append,
+          next: (event) => append(encodeEvent(event)),
           error: (error: unknown) => {
             // A failed run has already logged its terminal event; anything else still needs one.
             if (!terminal) append({ type: 'run.updated', status: 'failed', error: encodeError(toError(error)) });

@@ -33,10 +33,11 @@ export type RunControl =
 /** The owner's side of a run: it appends the events and receives the controls. */
 export interface OwnedRun {
   /**
-   * Appends an event to the run's log and resolves with its id. Called in event
-   * order without waiting for the previous append: the log must keep that order.
+   * Appends an event to the run's log. Called in event order without waiting for
+   * the previous append, so the log must keep that order. A store that writes
+   * asynchronously returns the write's promise; a rejection cancels the run.
    */
-  append(event: WireEvent): Promise<string>;
+  append(event: WireEvent): void | Promise<unknown>;
   /** Control messages sent to this run from any node, until `end`. May be subscribed several times. */
   readonly controls: Observable<RunControl>;
   /** The run is over (its last event is appended): readers complete, controls stop, the log expires later. */

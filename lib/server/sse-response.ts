@@ -1,4 +1,4 @@
-import { catchError, endWith, interval, map, merge, type Observable, of, type Subscription, takeWhile } from 'rxjs';
+import type { Observable, Subscription } from 'rxjs';
 import type { LoggedEvent } from './run-registry.js';
 
 /** Response headers of every event stream. */
@@ -22,33 +22,47 @@ export function sseResponse(
   heartbeatMs: number,
   headers: Readonly<Record<string, string>> = {},
 ): Response {
-  type Frame = { readonly text: string; readonly last?: boolean };
-  const frames$: Observable<Frame> = merge(
-    of<Frame>({ text: `event: run\ndata: ${JSON.stringify({ id: runId })}\n\n` }),
-    events$.pipe(
-      map(({ id, event }): Frame => ({ text: `id: ${id}\ndata: ${JSON.stringify(event)}\n\n` })),
-      catchError((error: unknown) => {
-        const message = error instanceof RangeError ? error.message : 'The run\'s events cannot be read.';
-        return of<Frame>({ text: `event: error\ndata: ${JSON.stringify({ message })}\n\n` });
-      }),
-      // Ends the merge (and with it the heartbeat) after the log's last frame.
-      endWith<Frame>({ text: '', last: true }),
-    ),
-    heartbeatMs > 0 && Number.isFinite(heartbeatMs) ? interval(heartbeatMs).pipe(map((): Frame => ({ text: ': ping\n\n' }))) : [],
-  ).pipe(takeWhile((frame: Frame) => !frame.last));
-
+  // Frames made in one burst (a model chunk carries many deltas) go out as one write:
+  // a socket write per event would cost more than everything else an event costs.
   const encoder = new TextEncoder();
   let subscription: Subscription | undefined;
+  let heartbeat: ReturnType<typeof setInterval> | undefined;
+  let flushing: ReturnType<typeof setTimeout> | undefined;
+  let pending = `event: run\ndata: ${JSON.stringify({ id: runId })}\n\n`;
+  const stop = () => {
+    clearTimeout(flushing);
+    clearInterval(heartbeat);
+    subscription?.unsubscribe();
+  };
   const body = new ReadableStream<Uint8Array>({
     start(controller) {
-      subscription = frames$.subscribe({
-        next: (frame) => controller.enqueue(encoder.encode(frame.text)),
-        complete: () => controller.close(),
+      const flush = () => {
+        flushing = undefined;
+        if (pending) controller.enqueue(encoder.encode(pending));
+        pending = '';
+      };
+      const write = (frame: string) => {
+        pending += frame;
+        flushing ??= setTimeout(flush, 0);
+      };
+      const end = (frame = '') => {
+        write(frame);
+        stop();
+        flush();
+        controller.close();
+      };
+      write('');
+      if (heartbeatMs > 0 && Number.isFinite(heartbeatMs)) heartbeat = setInterval(() => write(': ping\n\n'), heartbeatMs);
+      subscription = events$.subscribe({
+        next: ({ id, event }) => write(`id: ${id}\ndata: ${JSON.stringify(event)}\n\n`),
+        error: (error: unknown) => {
+          const message = error instanceof RangeError ? error.message : "The run's events cannot be read.";
+          end(`event: error\ndata: ${JSON.stringify({ message })}\n\n`);
+        },
+        complete: () => end(),
       });
     },
-    cancel() {
-      subscription?.unsubscribe();
-    },
+    cancel: stop,
   });
   return new Response(body, { headers: { ...streamHeaders, 'run-id': runId, ...headers } });
 }

@@ -118,6 +118,16 @@ export function remoteRunSuite(name: string, makeRegistry: RegistryFactory): voi
       await eventually(() => server.handler.activeRuns === 0);
     });
 
+    it('unsubscribing before the server answered still cancels the run it started', async () => {
+      const { url, registry, server } = await serve();
+      fx.server.enqueue({ text: 'Never read', fault: { kind: 'hang' } });
+      let runId = '';
+      remoteRun({ url, agent: 'assistant', input: 'Hi', onRunId: (id) => (runId = id) }).subscribe().unsubscribe();
+      await eventually(() => runId !== '');
+      expect(terminalOf(await serverLog(registry, runId))).toMatchObject({ status: 'cancelled', reason: 'the client unsubscribed' });
+      await eventually(() => server.handler.activeRuns === 0 && server.openStreams === 0);
+    });
+
     it('cancel$ ends the run `cancelled` with its reason, on both sides', async () => {
       const { url, registry } = await serve();
       fx.server.enqueue({ text: 'Counting one two', fault: { kind: 'hang' } });

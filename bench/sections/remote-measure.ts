@@ -1,0 +1,241 @@
+// The measurements of the `remote` section (remote.mjs runs this file in a child process:
+// node --import ./bench/ts-loader.mjs bench/sections/remote-measure.ts --origin=<bench server> [--smoke],
+// from the repository root), printed as one JSON line.
+//
+// Two processes, as in production: this one is the client (remoteRun over fetch, standing in
+// for browsers); it forks the same file with --role=server, a serveRuns handler in a Node http
+// server (@hono/node-server) whose agents call the bench's Responses server at <origin>.
+// The server process answers CPU, heap and event-loop-delay readings over IPC, so the server's
+// cost is measured apart from the client's.
+//
+// - per event: CPU of the server process per event of a remote run (POST runs, read to the end)
+//   against a local run of the same agent in the same process (run(), no HTTP), a /text/<n> stream;
+// - cancel: client-side unsubscribe to the model socket closing at the bench server (monotonic
+//   clock shared by the processes of one machine), on /slow/10/<id> streams;
+// - concurrency: N remote streams open at once (/slow/1000/<id>: a delta a second each): server
+//   heap per stream after gc, and the server's event-loop delay p99 while they stream.
+import { fork, type ChildProcess } from 'node:child_process';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { monitorEventLoopDelay } from 'node:perf_hooks';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { getRequestListener } from '@hono/node-server';
+import OpenAI from 'openai';
+import { lastValueFrom, type Observable, type Subscription, toArray } from 'rxjs';
+import { remoteRun } from '../../lib/client/index.ts';
+import { Agent, type Model, type ModelEvent, type ModelRequest, run, type StreamEvent } from '../../lib/index.ts';
+import { OpenAIResponsesModel } from '../../lib/providers/openai/openai-responses-model.ts';
+import { MemoryRunRegistry, serveRuns } from '../../lib/server/index.ts';
+
+const argv = process.argv.slice(2);
+const option = (name: string) => argv.find((a) => a.startsWith(`--${name}=`))?.slice(name.length + 3);
+const origin = option('origin') ?? '';
+const smoke = argv.includes('--smoke');
+/** `--parts=perEvent,cancel,concurrency` measures only those (for working on one). */
+const parts = (option('parts') ?? 'perEvent,cancel,concurrency').split(',');
+const sizes = smoke
+  ? { deltas: 200, reps: 1, warmup: 1, cancels: 3, cancelWaitMs: 50, concurrency: [20, 50], holdMs: 300, batch: 50 }
+  : { deltas: 20_000, reps: 5, warmup: 2, cancels: 50, cancelWaitMs: 200, concurrency: [100, 1_000, 5_000], holdMs: 3_000, batch: 250 };
+
+const hr = () => process.hrtime.bigint();
+const cpuMicros = () => {
+  const { user, system } = process.cpuUsage();
+  return user + system;
+};
+function median(values: number[]): number {
+  const s = [...values].sort((a, b) => a - b);
+  const m = s.length >> 1;
+  return s.length === 0 ? NaN : s.length % 2 ? s[m]! : (s[m - 1]! + s[m]!) / 2;
+}
+function percentile(values: number[], p: number): number {
+  const s = [...values].sort((a, b) => a - b);
+  return s.length === 0 ? NaN : s[Math.min(s.length - 1, Math.ceil((p / 100) * s.length) - 1)]!;
+}
+const client = (baseURL: string) => new OpenAI({ apiKey: 'bench', baseURL, maxRetries: 0, timeout: 60_000 });
+
+// ------------------------------------------------------------------ server role
+type Command =
+  | { cmd: 'cpu' }
+  | { cmd: 'local'; deltas: number }
+  | { cmd: 'slowId'; id: string }
+  | { cmd: 'heap' }
+  | { cmd: 'eld-start' }
+  | { cmd: 'eld-stop' }
+  | { cmd: 'runs' };
+
+/** A model whose base URL is chosen per stream (the bench server's path picks the script). */
+class RoutedModel implements Model {
+  readonly provider = 'openai';
+  readonly modelName = 'bench';
+  constructor(private readonly baseURL: () => string) {}
+  stream(request: ModelRequest): Observable<ModelEvent> {
+    return new OpenAIResponsesModel({ client: client(this.baseURL()), model: 'bench' }).stream(request);
+  }
+}
+
+async function serverRole(): Promise<void> {
+  process.once('SIGINT', () => process.exit(0)); // exits normally, so --cpu-prof writes its profile
+  let slowId = 'unset';
+  let holdSeq = 0;
+  const textAgent = (deltas: number) => new Agent({ name: 'Text', model: new OpenAIResponsesModel({ client: client(`${origin}/text/${deltas}/v1`), model: 'bench' }) });
+  const agents = {
+    text: textAgent(sizes.deltas),
+    slow: new Agent({ name: 'Slow', model: new RoutedModel(() => `${origin}/slow/10/${slowId}/v1`) }),
+    hold: new Agent({ name: 'Hold', model: new RoutedModel(() => `${origin}/slow/1000/hold-${process.pid}-${++holdSeq}/v1`) }),
+  };
+  // Cancelled runs' logs need not be kept: the registry forgets them at once.
+  const handler = serveRuns({ agents, registry: new MemoryRunRegistry({ retainMs: 0 }), heartbeatMs: 0 });
+  const http = createServer(getRequestListener(handler));
+  http.listen(0, '127.0.0.1', () => process.send!({ port: (http.address() as AddressInfo).port }));
+  const eld = monitorEventLoopDelay({ resolution: 10 });
+  process.on('message', async (message: Command) => {
+    switch (message.cmd) {
+      case 'cpu':
+        return process.send!({ cpu: cpuMicros() });
+      case 'local': {
+        const agent = textAgent(message.deltas);
+        const before = cpuMicros();
+        const events = await lastValueFrom(run(agent, 'Go').pipe(toArray()));
+        return process.send!({ cpu: cpuMicros() - before, events: events.length });
+      }
+      case 'slowId':
+        slowId = message.id;
+        return process.send!({ ok: true });
+      case 'heap':
+        for (let i = 0; i < 3; i++) {
+          await new Promise((resolve) => setImmediate(resolve));
+          (globalThis as { gc?: () => void }).gc?.();
+        }
+        return process.send!({ heap: process.memoryUsage().heapUsed });
+      case 'eld-start':
+        eld.reset();
+        eld.enable();
+        return process.send!({ ok: true });
+      case 'eld-stop':
+        eld.disable();
+        return process.send!({ p99: eld.percentile(99) / 1e6, max: eld.max / 1e6 });
+      case 'runs':
+        return process.send!({ runs: handler.activeRuns });
+    }
+  });
+}
+
+// ------------------------------------------------------------------ client role
+function ask<T>(server: ChildProcess, command: Command): Promise<T> {
+  return new Promise((resolve) => {
+    server.once('message', (answer) => resolve(answer as T));
+    server.send(command);
+  });
+}
+
+async function clientRole(): Promise<void> {
+  const server = fork(fileURLToPath(import.meta.url), ['--role=server', `--origin=${origin}`, ...(smoke ? ['--smoke'] : [])], {
+    execArgv: ['--import', pathToFileURL(fileURLToPath(new URL('../ts-loader.mjs', import.meta.url))).href, '--expose-gc', '--max-old-space-size=4096', ...(process.env['REMOTE_CPU_PROF'] ? ['--cpu-prof', `--cpu-prof-dir=${process.env['REMOTE_CPU_PROF']}`] : [])],
+    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+  });
+  try {
+    const { port } = await new Promise<{ port: number }>((resolve) => server.once('message', (m) => resolve(m as { port: number })));
+    const url = `http://127.0.0.1:${port}/agents`;
+
+    // ---- per event: server CPU, remote against local
+    const local: number[] = [];
+    const remote: number[] = [];
+    const clientSide: number[] = [];
+    let events = 0;
+    for (let i = -sizes.warmup; parts.includes('perEvent') && i < sizes.reps; i++) {
+      const l = await ask<{ cpu: number; events: number }>(server, { cmd: 'local', deltas: sizes.deltas });
+      const before = await ask<{ cpu: number }>(server, { cmd: 'cpu' });
+      const clientBefore = cpuMicros();
+      const got = await lastValueFrom(remoteRun({ url, agent: 'text', input: 'Go' }).pipe(toArray()));
+      const clientCpu = cpuMicros() - clientBefore;
+      const after = await ask<{ cpu: number }>(server, { cmd: 'cpu' });
+      if (got.length !== l.events) throw new Error(`remote run had ${got.length} events, local ${l.events}`);
+      if (got.at(-1)?.type !== 'run.updated') throw new Error('remote run did not end with run.updated');
+      if (i < 0) continue;
+      events = got.length;
+      local.push(l.cpu / l.events);
+      remote.push((after.cpu - before.cpu) / got.length);
+      clientSide.push(clientCpu / got.length);
+    }
+
+    // ---- cancel: client unsubscribe to the model socket closing
+    const cancels: number[] = [];
+    for (let i = -1; parts.includes('cancel') && i < sizes.cancels; i++) {
+      const id = `remote-${process.pid}-${i + 1}`;
+      await ask(server, { cmd: 'slowId', id });
+      const closed = fetch(`${origin}/_closed/${id}`).then((r) => r.json() as Promise<{ closedNs: string }>); // long poll
+      const startedAt = Date.now();
+      let streaming!: () => void;
+      const firstDelta = new Promise<void>((resolve) => (streaming = resolve));
+      const subscription = remoteRun({ url, agent: 'slow', input: 'Go' }).subscribe({ next: (e) => e.type === 'text.delta' && streaming() });
+      await firstDelta;
+      const remaining = sizes.cancelWaitMs - (Date.now() - startedAt);
+      if (remaining > 0) await new Promise((resolve) => setTimeout(resolve, remaining));
+      const t0 = hr();
+      subscription.unsubscribe();
+      const { closedNs } = await closed;
+      if (i >= 0) cancels.push(Number(BigInt(closedNs) - t0) / 1e6);
+    }
+
+    // ---- concurrency
+    const concurrency: { streams: number; heapPerStreamKB: number; eldP99: number; eldMax: number; firstDeltaMs: number }[] = [];
+    for (const n of parts.includes('concurrency') ? sizes.concurrency : []) {
+      const baseline = (await ask<{ heap: number }>(server, { cmd: 'heap' })).heap;
+      const subscriptions: Subscription[] = [];
+      const t0 = performance.now();
+      const firstDeltas: number[] = [];
+      for (let opened = 0; opened < n; opened += sizes.batch) {
+        await Promise.all(
+          Array.from({ length: Math.min(sizes.batch, n - opened) }, () => new Promise<void>((resolve, reject) => {
+            const events$: Observable<StreamEvent> = remoteRun({ url, agent: 'hold', input: 'Go' });
+            let first = true;
+            subscriptions.push(
+              events$.subscribe({
+                next: (e) => {
+                  if (e.type !== 'text.delta' || !first) return;
+                  first = false;
+                  firstDeltas.push(performance.now() - t0);
+                  resolve();
+                },
+                error: reject,
+              }),
+            );
+          })),
+        );
+      }
+      await ask(server, { cmd: 'eld-start' });
+      await new Promise((resolve) => setTimeout(resolve, sizes.holdMs));
+      const eld = await ask<{ p99: number; max: number }>(server, { cmd: 'eld-stop' });
+      const heap = (await ask<{ heap: number }>(server, { cmd: 'heap' })).heap;
+      for (const s of subscriptions) s.unsubscribe();
+      for (let waited = 0; (await ask<{ runs: number }>(server, { cmd: 'runs' })).runs > 0; waited += 50) {
+        if (waited > 60_000) throw new Error('runs still active a minute after their cancel');
+        await new Promise((resolve) => setTimeout(resolve, 50));
+      }
+      concurrency.push({ streams: n, heapPerStreamKB: (heap - baseline) / n / 1024, eldP99: eld.p99, eldMax: eld.max, firstDeltaMs: median(firstDeltas) });
+    }
+
+    const result = {
+      deltas: sizes.deltas,
+      events,
+      perEvent: {
+        localUs: median(local),
+        remoteUs: median(remote),
+        ratio: median(remote) / median(local),
+        clientUs: median(clientSide),
+        reps: sizes.reps,
+      },
+      cancel: { samples: cancels.length, median: median(cancels), p99: percentile(cancels, 99) },
+      concurrency,
+    };
+    console.log(JSON.stringify(result));
+  } finally {
+    server.kill('SIGINT');
+  }
+}
+
+if (argv.includes('--role=server')) await serverRole();
+else {
+  await clientRole();
+  process.exit(0);
+}

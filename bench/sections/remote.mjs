@@ -1,0 +1,58 @@
+// Remote runs: serveRuns in one process, remoteRun clients in another, models on the bench's
+// Responses server. Measured by remote-measure.ts in a child process (it forks the server).
+import { spawn } from 'node:child_process';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { fmt, table, verdict } from '../lib/stats.mjs';
+
+const targets = { ratio: 1.5, cancelMs: 5, eldP99Ms: 100 };
+
+export default {
+  id: 'remote',
+  sizes: { smoke: {}, full: {} },
+  once: true,
+
+  async run({ smoke, benchDir, rootDir, origin }) {
+    const args = ['--import', pathToFileURL(join(benchDir, 'ts-loader.mjs')).href, join(benchDir, 'sections', 'remote-measure.ts'), `--origin=${origin}`];
+    if (smoke) args.push('--smoke');
+    const output = await new Promise((resolve, reject) => {
+      const child = spawn(process.execPath, args, { cwd: rootDir, stdio: ['ignore', 'pipe', 'inherit'] });
+      let text = '';
+      child.stdout.on('data', (chunk) => (text += chunk));
+      child.on('error', reject);
+      child.on('exit', (code) => (code === 0 ? resolve(text) : reject(new Error(`remote-measure.ts exited with ${code}`))));
+    });
+    const result = JSON.parse(output.trim().split('\n').pop());
+    return { 'rxjs-agents': [{ value: result.perEvent.ratio, ...result }] };
+  },
+
+  report({ results }) {
+    const r = results('rxjs-agents')[0];
+    if (!r) return ['## Remote runs (serveRuns / remoteRun)', '', 'No result.'];
+    const biggest = r.concurrency.at(-1);
+    return [
+      '## Remote runs: serveRuns in one process, remoteRun clients in another (loopback HTTP, SSE)',
+      '',
+      `Per event: CPU time of the server process per event, a ${r.deltas.toLocaleString('en')}-delta stream (${r.events.toLocaleString('en')} events) from the bench server; ` +
+        'a local `run()` in that process against the same stream read to the end by `remoteRun` in the client process (median of ' + r.perEvent.reps + ' runs, µs per event). ' +
+        'The remote cost includes receiving the POST, encoding every event and writing it as SSE.',
+      '',
+      ...table(['run', 'server CPU per event (µs)', 'ratio', 'target', 'result'], [
+        ['local run()', fmt(r.perEvent.localUs, 2), '1.00×', '', ''],
+        ['remote run (server side)', fmt(r.perEvent.remoteUs, 2), `${fmt(r.perEvent.ratio, 2)}×`, `≤ ${targets.ratio}×`, verdict(r.perEvent.ratio <= targets.ratio)],
+      ]),
+      '',
+      `The client process spent ${fmt(r.perEvent.clientUs, 2)} µs per event (fetch, SSE parsing, decoding).`,
+      '',
+      `Cancel: unsubscribe in the client to the model's socket closing at the bench server (a slow stream, a delta every 10 ms), ${r.cancel.samples} cancels (ms):`,
+      '',
+      ...table(['median', 'p99', 'target', 'result'], [[fmt(r.cancel.median, 2), fmt(r.cancel.p99, 2), `median ≤ ${targets.cancelMs} ms`, verdict(r.cancel.median <= targets.cancelMs)]]),
+      '',
+      'Concurrency: N remote runs streaming at once (each model stream sends a delta a second); server heap per run after gc, and the server\'s event-loop delay while they stream:',
+      '',
+      ...table(['streams', 'heap per run (KB)', 'event-loop delay p99 (ms)', 'max (ms)', 'median time to first delta (ms)', 'target', 'result'],
+        r.concurrency.map((c) => [c.streams.toLocaleString('en'), fmt(c.heapPerStreamKB, 1), fmt(c.eldP99, 2), fmt(c.eldMax, 2), fmt(c.firstDeltaMs, 0),
+          c === biggest ? `p99 < ${targets.eldP99Ms} ms` : '', c === biggest ? verdict(c.eldP99 < targets.eldP99Ms) : ''])),
+    ];
+  },
+};
