@@ -1,4 +1,14 @@
-import { AgentsError, MaxTurnsExceededError, ModelBehaviorError, ModelError, RunCancelledError, UserError } from '../errors/agents-error.js';
+import {
+  AgentsError,
+  MaxTurnsExceededError,
+  ModelBehaviorError,
+  ModelError,
+  RunCancelledError,
+  SessionError,
+  UserCodeError,
+  UserError,
+} from '../errors/agents-error.js';
+import { ConversationBusyError } from '../errors/conversation-busy-error.js';
 import { InputGuardrailTripwireTriggered, OutputGuardrailTripwireTriggered } from '../errors/guardrail-tripwire.js';
 import { ToolCallError } from '../errors/tool-call-error.js';
 import type { ToolApprovalDecision } from '../tools/approval-desk.js';
@@ -107,9 +117,13 @@ export function encodeError(error: Error): WireError {
   return toJson(error, new Set()) as WireError;
 }
 
-// The classes a decoded error can be; anything else comes back as an Error with its name.
+// The classes a decoded error can be (every error class the core exports: a test checks it);
+// anything else comes back as an Error with its name.
 const errorClasses: Readonly<Record<string, new (...args: never[]) => Error>> = {
   AgentsError,
+  ConversationBusyError,
+  SessionError,
+  UserCodeError,
   MaxTurnsExceededError,
   ModelBehaviorError,
   ModelError,

@@ -22,6 +22,7 @@ import {
   UserError,
   type WireEvent,
 } from '../../lib/index.js';
+import * as core from '../../lib/index.js';
 
 /** Through JSON text, as on the wire. */
 const roundTrip = (event: StreamEvent<unknown>, answer?: (d: ToolApprovalDecision) => void) =>
@@ -68,6 +69,18 @@ describe('the event codec', () => {
     expect(back).toBeInstanceOf(ModelError);
     expect(back).toBeInstanceOf(AgentsError);
     expect(back).toMatchObject({ status: 500, code: 'server_error' });
+  });
+
+  it('every error class the core exports comes back as itself', () => {
+    const classes = (Object.entries(core) as [string, unknown][]).filter(
+      (entry): entry is [string, new (...args: never[]) => Error] => typeof entry[1] === 'function' && entry[1].prototype instanceof Error,
+    );
+    expect(classes.length).toBeGreaterThan(5);
+    for (const [name, errorClass] of classes) {
+      const error = Reflect.construct(Error, [`a ${name}`], errorClass) as Error;
+      error.name = name;
+      expect(decodeError(encodeError(error)), name).toBeInstanceOf(errorClass);
+    }
   });
 
   it('keeps plain data and leaves out what is not: class instances, functions, cycles; bigints become text', () => {
