@@ -1,8 +1,6 @@
 // Durable conversations: RedisSession on a real redis-server (loopback), measured by
 // durable-measure.ts in a child process (the section starts and stops its own Redis there).
-import { spawn } from 'node:child_process';
-import { join } from 'node:path';
-import { pathToFileURL } from 'node:url';
+import { runMeasureScript } from '../lib/measure-script.mjs';
 import { fmt, table, verdict } from '../lib/stats.mjs';
 
 export default {
@@ -14,16 +12,7 @@ export default {
   once: true,
 
   async run({ smoke, benchDir, rootDir }) {
-    const args = ['--import', pathToFileURL(join(benchDir, 'ts-loader.mjs')).href, join(benchDir, 'sections', 'durable-measure.ts')];
-    if (smoke) args.push('--smoke');
-    const output = await new Promise((resolve, reject) => {
-      const child = spawn(process.execPath, args, { cwd: rootDir, stdio: ['ignore', 'pipe', 'inherit'] });
-      let text = '';
-      child.stdout.on('data', (chunk) => (text += chunk));
-      child.on('error', reject);
-      child.on('exit', (code) => (code === 0 ? resolve(text) : reject(new Error(`durable-measure.ts exited with ${code} (its error is printed above; it needs Debian's redis-server)`))));
-    });
-    const result = JSON.parse(output.trim().split('\n').pop());
+    const result = await runMeasureScript({ benchDir, rootDir }, 'durable-measure.ts', smoke ? ['--smoke'] : [], " (its error is printed above; it needs Debian's redis-server)");
     return { 'rxjs-agents': [{ value: result.perTurn.added, ...result }] };
   },
 

@@ -1,8 +1,6 @@
 // Remote runs: serveRuns in one process, remoteRun clients in another, models on the bench's
 // Responses server. Measured by remote-measure.ts in a child process (it forks the server).
-import { spawn } from 'node:child_process';
-import { join } from 'node:path';
-import { pathToFileURL } from 'node:url';
+import { runMeasureScript } from '../lib/measure-script.mjs';
 import { fmt, table, verdict } from '../lib/stats.mjs';
 
 const targets = { ratio: 1.5, cancelMs: 5, eldP99Ms: 100 };
@@ -13,16 +11,7 @@ export default {
   once: true,
 
   async run({ smoke, benchDir, rootDir, origin }) {
-    const args = ['--import', pathToFileURL(join(benchDir, 'ts-loader.mjs')).href, join(benchDir, 'sections', 'remote-measure.ts'), `--origin=${origin}`];
-    if (smoke) args.push('--smoke');
-    const output = await new Promise((resolve, reject) => {
-      const child = spawn(process.execPath, args, { cwd: rootDir, stdio: ['ignore', 'pipe', 'inherit'] });
-      let text = '';
-      child.stdout.on('data', (chunk) => (text += chunk));
-      child.on('error', reject);
-      child.on('exit', (code) => (code === 0 ? resolve(text) : reject(new Error(`remote-measure.ts exited with ${code}`))));
-    });
-    const result = JSON.parse(output.trim().split('\n').pop());
+    const result = await runMeasureScript({ benchDir, rootDir }, 'remote-measure.ts', [`--origin=${origin}`, ...(smoke ? ['--smoke'] : [])]);
     return { 'rxjs-agents': [{ value: result.perEvent.ratio, ...result }] };
   },
 
