@@ -1,0 +1,29 @@
+import type { Observable } from 'rxjs';
+import { describe, expectTypeOf, it } from 'vitest';
+import { remoteRun, type RemoteRunOptions } from '../../lib/client/index.js';
+import { Agent, ScriptedModel, type StreamEvent } from '../../lib/index.js';
+import { type RunsHandler, serveRuns } from '../../lib/server/index.js';
+
+describe('types of remote runs', () => {
+  it('remoteRun starts a run (agent and input) or attaches to one (runId), and is an Observable of StreamEvent', () => {
+    expectTypeOf(remoteRun({ url: '/api', agent: 'assistant', input: 'Hi' })).toEqualTypeOf<Observable<StreamEvent<string>>>();
+    expectTypeOf(remoteRun<{ city: string }>({ url: '/api', runId: 'r1', lastEventId: '4' })).toEqualTypeOf<Observable<StreamEvent<{ city: string }>>>();
+    // @ts-expect-error neither an agent to start nor a run to attach to
+    const nothing: RemoteRunOptions = { url: '/api' };
+    // @ts-expect-error input must be run input, not a number
+    const wrong: RemoteRunOptions = { url: '/api', agent: 'a', input: 42 };
+    void nothing;
+    void wrong;
+  });
+
+  it('serveRuns gives a web-standard handler with activeRuns and close()', () => {
+    const handler = serveRuns({ agents: { a: new Agent({ name: 'A', model: new ScriptedModel({ turns: [] }) }) } });
+    expectTypeOf(handler).toEqualTypeOf<RunsHandler>();
+    expectTypeOf(handler).toBeCallableWith(new Request('http://127.0.0.1/runs'));
+    expectTypeOf(handler).returns.toEqualTypeOf<Promise<Response>>();
+    expectTypeOf(handler.activeRuns).toEqualTypeOf<number>();
+    expectTypeOf(handler.close).returns.toEqualTypeOf<Promise<void>>();
+    // @ts-expect-error authorize answers an identity string (or undefined), not a boolean
+    serveRuns({ agents: {}, authorize: () => true });
+  });
+});
