@@ -51,7 +51,8 @@ function percentile(values: number[], p: number): number {
   const s = [...values].sort((a, b) => a - b);
   return s.length === 0 ? NaN : s[Math.min(s.length - 1, Math.ceil((p / 100) * s.length) - 1)]!;
 }
-const client = (baseURL: string) => new OpenAI({ apiKey: 'bench', baseURL, maxRetries: 0, timeout: 60_000 });
+// Long timeout: with thousands of streams opening at once on a loaded machine, answers can be slow to start.
+const client = (baseURL: string) => new OpenAI({ apiKey: 'bench', baseURL, maxRetries: 0, timeout: 600_000 });
 
 // ------------------------------------------------------------------ server role
 type Command =
@@ -178,16 +179,22 @@ async function clientRole(): Promise<void> {
     }
 
     // ---- concurrency
-    const concurrency: { streams: number; heapPerStreamKB: number; eldP99: number; eldMax: number; firstDeltaMs: number }[] = [];
+    const concurrency: { streams: number; failed: number; heapPerStreamKB: number; eldP99: number; eldMax: number; firstDeltaMs: number }[] = [];
     for (const n of parts.includes('concurrency') ? sizes.concurrency : []) {
       const baseline = (await ask<{ heap: number }>(server, { cmd: 'heap' })).heap;
       const subscriptions: Subscription[] = [];
       const t0 = performance.now();
       const firstDeltas: number[] = [];
+      let failed = 0;
+      // Open in batches (each batch once the server has named its runs), then wait for every stream to deliver.
+      const streaming: Promise<void>[] = [];
       for (let opened = 0; opened < n; opened += sizes.batch) {
-        await Promise.all(
-          Array.from({ length: Math.min(sizes.batch, n - opened) }, () => new Promise<void>((resolve, reject) => {
-            const events$: Observable<StreamEvent> = remoteRun({ url, agent: 'hold', input: 'Go' });
+        const named: Promise<void>[] = [];
+        for (let i = 0; i < Math.min(sizes.batch, n - opened); i++) {
+          let isNamed!: () => void;
+          named.push(new Promise<void>((resolve) => (isNamed = resolve)));
+          streaming.push(new Promise<void>((resolve) => {
+            const events$: Observable<StreamEvent> = remoteRun({ url, agent: 'hold', input: 'Go', onRunId: () => isNamed() });
             let first = true;
             subscriptions.push(
               events$.subscribe({
@@ -197,12 +204,14 @@ async function clientRole(): Promise<void> {
                   firstDeltas.push(performance.now() - t0);
                   resolve();
                 },
-                error: reject,
+                error: () => (failed++, isNamed(), resolve()),
               }),
             );
-          })),
-        );
+          }));
+        }
+        await Promise.all(named);
       }
+      await Promise.all(streaming);
       await ask(server, { cmd: 'eld-start' });
       await new Promise((resolve) => setTimeout(resolve, sizes.holdMs));
       const eld = await ask<{ p99: number; max: number }>(server, { cmd: 'eld-stop' });
@@ -212,7 +221,7 @@ async function clientRole(): Promise<void> {
         if (waited > 60_000) throw new Error('runs still active a minute after their cancel');
         await new Promise((resolve) => setTimeout(resolve, 50));
       }
-      concurrency.push({ streams: n, heapPerStreamKB: (heap - baseline) / n / 1024, eldP99: eld.p99, eldMax: eld.max, firstDeltaMs: median(firstDeltas) });
+      concurrency.push({ streams: n, failed, heapPerStreamKB: (heap - baseline) / n / 1024, eldP99: eld.p99, eldMax: eld.max, firstDeltaMs: median(firstDeltas) });
     }
 
     const result = {
