@@ -9,6 +9,7 @@ import {
   UserError,
 } from '../errors/agents-error.js';
 import { ConversationBusyError } from '../errors/conversation-busy-error.js';
+import { RunStateError } from '../errors/run-state-error.js';
 import { InputGuardrailTripwireTriggered, OutputGuardrailTripwireTriggered } from '../errors/guardrail-tripwire.js';
 import { ToolCallError } from '../errors/tool-call-error.js';
 import type { ToolApprovalDecision } from '../tools/approval-desk.js';
@@ -122,6 +123,7 @@ export function encodeError(error: Error): WireError {
 const errorClasses: Readonly<Record<string, new (...args: never[]) => Error>> = {
   AgentsError,
   ConversationBusyError,
+  RunStateError,
   SessionError,
   UserCodeError,
   MaxTurnsExceededError,
