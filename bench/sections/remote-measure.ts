@@ -24,7 +24,7 @@ import OpenAI from 'openai';
 import { lastValueFrom, type Observable, type Subscription, toArray } from 'rxjs';
 import { remoteRun } from '../../lib/client/index.ts';
 import { Agent, type Model, type ModelEvent, type ModelRequest, run, type StreamEvent } from '../../lib/index.ts';
-import { OpenAIResponsesModel } from '../../lib/providers/openai/openai-responses-model.ts';
+import { OpenAIResponsesModel } from '../../lib/openai/index.ts';
 import { MemoryRunRegistry, serveRuns } from '../../lib/server/index.ts';
 
 const argv = process.argv.slice(2);

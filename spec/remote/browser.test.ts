@@ -5,7 +5,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { exampleApp, type ExampleApp } from '../../examples/remote/app.js';
 import { Agent, tool } from '../../lib/index.js';
-import { OpenAIResponsesModel } from '../../lib/providers/openai/openai-responses-model.js';
+import { OpenAIResponsesModel } from '../../lib/openai/index.js';
 import { launchBrowser } from '../support/browser.js';
 import { useOpenAIServer } from '../support/use-openai-server.js';
 import { eventually } from './remote-runs.suite.js';

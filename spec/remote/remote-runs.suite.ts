@@ -14,7 +14,7 @@ import {
   tool,
   type WireEvent,
 } from '../../lib/index.js';
-import { OpenAIResponsesModel } from '../../lib/providers/openai/openai-responses-model.js';
+import { OpenAIResponsesModel } from '../../lib/openai/index.js';
 import { type RunControl, type RunRegistry, serveRuns, type ServeRunsOptions } from '../../lib/server/index.js';
 import { collect } from '../helpers/collect.js';
 import { useOpenAIServer } from '../support/use-openai-server.js';
