@@ -447,7 +447,8 @@ export function remoteRunSuite(name: string, makeRegistry: RegistryFactory): voi
       // A loaded machine may take a while to wind a thousand runs down; each wait ends as soon as it holds.
       await eventually(() => server.handler.activeRuns === 0 && model.openStreams === 0 && server.openStreams === 0, 30_000);
       await eventually(() => timers() <= baseline, 30_000);
-      expect(server.openConnections).toBeLessThanOrEqual(batch);
+      // Keep-alive sockets may outnumber a batch for a moment on a loaded machine; idle ones close (the server's keep-alive timeout), leaked ones would not.
+      await eventually(() => server.openConnections <= batch, 15_000);
     }, 120_000);
   });
 }
