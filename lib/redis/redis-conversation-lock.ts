@@ -6,7 +6,7 @@ import { AgentsError } from '../errors/agents-error.js';
 import { ConversationBusyError } from '../errors/conversation-busy-error.js';
 import type { StreamEvent } from '../events/stream-event.js';
 import type { InputItem } from '../items/input-item.js';
-import { fromJsonEvent, toJsonEvent } from './json-event.js';
+import { decodeEvent, encodeEvent, type WireEvent } from '../events/event-codec.js';
 import { redisHub } from './redis-hub.js';
 import { leaseKeys, redisLease, type RedisLease } from './redis-lease.js';
 
@@ -66,7 +66,7 @@ export function redisConversationLock(
         publish(event) {
           if (event.type === 'run.updated' && event.status !== 'running') ended = true;
           if (followers.size === 0) return;
-          const text = toJsonEvent(event);
+          const text = JSON.stringify(encodeEvent(event));
           for (const follower of followers) void client.publish(follower, text);
         },
       });
@@ -106,7 +106,7 @@ export function redisConversationLock(
             accepted = true;
             subscriber.next({ role: 'steered', events$: events.asObservable() });
           } else {
-            events.next(fromJsonEvent(text));
+            events.next(decodeEvent(JSON.parse(text) as WireEvent));
           }
         },
         error: fail,
