@@ -5,7 +5,7 @@
  *   npm run demo            offline, on the built-in ScriptedModel
  *   OPENAI_API_KEY=… npm run demo   on OpenAI (OPENAI_MODEL, OPENAI_BASE_URL optional)
  */
-import { lastValueFrom, Observable, Subject, tap, timer } from 'rxjs';
+import { lastValueFrom, map, Observable, Subject, tap, timer } from 'rxjs';
 import * as z from 'zod';
 import { Agent, MemorySession, run, tool, type Model } from '../lib/index.js';
 import { scriptedWeatherModel } from './demo-model.js';
@@ -48,13 +48,15 @@ async function main(): Promise<void> {
   );
 
   console.log('\n2. A long answer, cancelled after 400 ms\n');
-  const stop$ = timer(400).pipe(tap(() => console.log('\n  [user presses stop]')));
-  const cancel$ = new Observable<string>((s) => stop$.subscribe(() => s.next('user pressed stop')));
+  const cancel$ = timer(400).pipe(
+    tap(() => console.log('\n  [user presses stop]')),
+    map(() => 'user pressed stop'),
+  );
   await lastValueFrom(run(agent, ask('Write me a poem about the weather.'), { session, cancel$ }).pipe(tap(printEvent)));
 
   console.log('\n3. The session after a cancel is valid history, ready to continue:\n');
   for (const item of await session.getItems()) {
-    const text = 'content' in item ? JSON.stringify(item.content).slice(0, 70) : item.type === 'function_call' ? `${item.name}(${item.arguments})` : item.type === 'function_call_output' ? item.output : item.type;
+    const text = 'content' in item ? (typeof item.content === 'string' ? JSON.stringify(item.content) : (item.content ?? []).map((part) => ('text' in part ? part.text : part.type)).join('')).slice(0, 70) : item.type === 'function_call' ? `${item.name}(${item.arguments})` : item.type === 'function_call_output' ? item.output : item.type;
     console.log(`  ${'role' in item ? item.role : item.type}: ${text}`);
   }
   // A deliberate choice (see README, "Lifecycle semantics"): what the model streamed before the
