@@ -5,35 +5,50 @@ import { join, resolve } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { chatServer, type ChatServer } from '../../examples/angular/server.js';
-import { ensureExampleBuilt, exampleBuild } from '../support/angular-example.js';
+import { ensureExampleBuilt, type ExampleVariant } from '../support/angular-example.js';
 import { launchBrowser } from '../support/browser.js';
 
 // The example app (examples/angular), built for production and driven in headless
 // chromium: what a person sees, with the agent in the page (offline) and on the
-// example's server (remoteRun to serveRuns). Screenshots of each state go to spec/.artifacts/angular-chat/.
+// example's server (remoteRun to serveRuns). The default build is zoneless; the same app
+// built with zone.js (`ng build -c production,zone`) runs the scenarios against the server.
+// Screenshots of each state go to spec/.artifacts/angular-chat/.
 
 const shots = resolve('spec/.artifacts/angular-chat');
+const variants: readonly ExampleVariant[] = ['zoneless', 'zone'];
 let browser: Browser;
-let app: ChatServer;
-let http: Server;
-let origin: string;
 let page: Page;
 
-beforeAll(async () => {
-  await ensureExampleBuilt();
-  mkdirSync(shots, { recursive: true });
-  app = chatServer(exampleBuild);
-  http = createServer(app.listener);
+interface Served {
+  readonly dir: string;
+  readonly app: ChatServer;
+  readonly http: Server;
+  readonly origin: string;
+}
+const served = new Map<ExampleVariant, Served>();
+
+async function serve(variant: ExampleVariant): Promise<Served> {
+  const dir = await ensureExampleBuilt(variant);
+  const app = chatServer(dir);
+  const http = createServer(app.listener);
   await new Promise<void>((done) => http.listen(0, '127.0.0.1', done));
-  origin = `http://127.0.0.1:${(http.address() as AddressInfo).port}/`;
+  return { dir, app, http, origin: `http://127.0.0.1:${(http.address() as AddressInfo).port}/` };
+}
+
+beforeAll(async () => {
+  mkdirSync(shots, { recursive: true });
+  // One build at a time: two Angular builds at once would only fight over the same cores.
+  for (const variant of variants) served.set(variant, await serve(variant));
   browser = await launchBrowser();
 }, 300_000);
 
 afterAll(async () => {
   await browser?.close();
-  http?.closeAllConnections();
-  await new Promise((done) => http?.close(done));
-  await app?.handler.close();
+  for (const { http, app } of served.values()) {
+    http.closeAllConnections();
+    await new Promise((done) => http.close(done));
+    await app.handler.close();
+  }
 });
 
 afterEach(async () => {
@@ -51,37 +66,56 @@ async function waitForStatus(wanted: string): Promise<void> {
   await page.waitForFunction((s) => document.querySelector('[data-testid="status"]')?.textContent?.trim() === s, wanted, { timeout: 15_000 });
 }
 
-describe('the Angular example app build', () => {
+describe.each(variants)('the Angular example app build, %s', (variant) => {
   it("keeps the initial bundle within Angular's 500 kB budget, without the OpenAI client", () => {
-    const html = readFileSync(join(exampleBuild, 'index.html'), 'utf8');
-    const initial = [...new Set([...html.matchAll(/(?:src|href)="([^"]+\.(?:js|css))"/g)].map((m) => join(exampleBuild, m[1]!)))];
+    const { dir } = served.get(variant)!;
+    const html = readFileSync(join(dir, 'index.html'), 'utf8');
+    const initial = [...new Set([...html.matchAll(/(?:src|href)="([^"]+\.(?:js|css))"/g)].map((m) => join(dir, m[1]!)))];
     const bytes = initial.reduce((sum, file) => sum + statSync(file).size, 0);
     // Angular's budgets count 1 kB as 1000 bytes.
-    console.log(`initial bundle: ${(bytes / 1000).toFixed(2)} kB raw (${initial.length} files)`);
+    console.log(`initial bundle (${variant}): ${(bytes / 1000).toFixed(2)} kB raw (${initial.length} files)`);
     expect(bytes).toBeLessThan(500_000);
     for (const file of initial) expect(readFileSync(file, 'utf8')).not.toContain('api.openai.com');
   });
 });
 
+// With zone.js, the scenarios run against the server only: fetch, the SSE stream and the
+// control POSTs go through zone.js's patches there, and the offline agent adds nothing to prove.
 describe.each([
-  { mode: 'offline', query: '', where: 'offline, in the page' },
-  { mode: 'remote', query: '?remote=/api', where: 'on the server at /api' },
-])('the Angular example app in a real browser, $mode', ({ mode, query, where }) => {
-  const shot = (name: string) => page.screenshot({ path: join(shots, `${mode}-${name}.png`), fullPage: true });
+  { variant: 'zoneless', mode: 'offline', query: '', where: 'offline, in the page' },
+  { variant: 'zoneless', mode: 'remote', query: '?remote=/api', where: 'on the server at /api' },
+  { variant: 'zone', mode: 'remote', query: '?remote=/api', where: 'on the server at /api' },
+] as const)('the Angular example app in a real browser, $variant, $mode', ({ variant, mode, query, where }) => {
+  const shot = (name: string) =>
+    page.screenshot({ path: join(shots, `${variant === 'zone' ? 'zone-' : ''}${mode}-${name}.png`), fullPage: true });
+  let app: ChatServer;
 
   beforeEach(async () => {
+    ({ app } = served.get(variant)!);
     page = await browser.newPage({ viewport: { width: 900, height: 900 } });
     const errors: string[] = [];
     page.on('pageerror', (error) => errors.push(error.message));
-    await page.goto(origin + query);
+    await page.goto(served.get(variant)!.origin + query);
     await page.getByTestId('status').waitFor();
     expect(await page.getByTestId('where').textContent()).toContain(where);
     expect(errors).toEqual([]);
   });
 
-  it('runs zoneless: no zone.js on the page, signals refresh the view', async () => {
-    expect(await page.evaluate(() => typeof (globalThis as { Zone?: unknown }).Zone)).toBe('undefined');
-  });
+  if (variant === 'zoneless') {
+    it('runs zoneless: no zone.js on the page, signals refresh the view', async () => {
+      expect(await page.evaluate(() => typeof (globalThis as { Zone?: unknown }).Zone)).toBe('undefined');
+    });
+  } else {
+    it("runs with zone.js: Zone is loaded and the app's listeners run in Angular's zone", async () => {
+      expect(await page.evaluate(() => typeof (globalThis as { Zone?: unknown }).Zone)).toBe('function');
+      // zone.js keeps each listener's task on its target; Angular's NgZone is the zone named 'angular'.
+      const zone = await page.getByTestId('stop').evaluate((button) => {
+        const tasks = (button as unknown as Record<string, { zone?: { name?: string } }[] | undefined>)['__zone_symbol__clickfalse'];
+        return tasks?.[0]?.zone?.name;
+      });
+      expect(zone).toBe('angular');
+    });
+  }
 
   it('streams text in, and Stop turns the status to cancelled and the text stops growing', async () => {
     await send('Tell me a poem about the weather');

@@ -3,19 +3,31 @@ import { existsSync, readdirSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { promisify } from 'node:util';
 
-/** The Angular example app and where its production build goes. */
+/** The Angular example app. */
 export const exampleDir = resolve('examples/angular');
-export const exampleBuild = join(exampleDir, 'dist/browser');
 
 /**
- * Builds the example app unless a build newer than every source (the app's and
- * the library's) is there: `.ci/run` builds it before the tests, so in CI this
- * only checks; locally it saves a stale build from being tested. A failed build fails the test.
+ * Its two production builds: the default, zoneless (`ng build`), and the same app with zone.js
+ * (`ng build -c production,zone`: `src/main.zone.ts`, zone.js as a polyfill).
  */
-export async function ensureExampleBuilt(): Promise<void> {
-  const index = join(exampleBuild, 'index.html');
-  if (existsSync(index) && statSync(index).mtimeMs > newestSource()) return;
-  await promisify(execFile)('npx', ['ng', 'build'], { cwd: exampleDir, maxBuffer: 16 * 1024 * 1024 });
+export const exampleBuilds = {
+  zoneless: { dir: join(exampleDir, 'dist/browser'), configuration: 'production' },
+  zone: { dir: join(exampleDir, 'dist-zone/browser'), configuration: 'production,zone' },
+} as const;
+
+export type ExampleVariant = keyof typeof exampleBuilds;
+
+/**
+ * Builds a variant of the example app unless a build newer than every source (the app's and
+ * the library's) is there: `.ci/run` builds both before the tests, so in CI this only checks;
+ * locally it saves a stale build from being tested. A failed build fails the test.
+ */
+export async function ensureExampleBuilt(variant: ExampleVariant = 'zoneless'): Promise<string> {
+  const { dir, configuration } = exampleBuilds[variant];
+  const index = join(dir, 'index.html');
+  if (existsSync(index) && statSync(index).mtimeMs > newestSource()) return dir;
+  await promisify(execFile)('npx', ['ng', 'build', '-c', configuration], { cwd: exampleDir, maxBuffer: 16 * 1024 * 1024 });
+  return dir;
 }
 
 function newestSource(): number {
