@@ -4,6 +4,7 @@
  */
 export {
   Agent,
+  type AgentFor,
   type AgentOptions,
   type AnyAgent,
   type HandoffTarget,
@@ -12,6 +13,7 @@ export {
   type ToolUseBehavior,
 } from './agent/agent.js';
 export type { AgentToolOptions } from './agent/agent-as-tool.js';
+export type { RunOutput } from './agent/run-output.js';
 export type {
   GuardrailAnswer,
   GuardrailContext,

@@ -1,4 +1,5 @@
-import type { Agent, AnyAgent } from './agent/agent.js';
+import type { Agent, AgentFor, AnyAgent, HandoffTarget } from './agent/agent.js';
+import type { RunOutput } from './agent/run-output.js';
 import type { Resumption } from './run/resume-from.js';
 import { checkSuspendedRun, findAgent, type SuspendedRun } from './run/suspended-run.js';
 import type { ToolApprovalDecision } from './tools/approval-desk.js';
@@ -35,17 +36,20 @@ export type RunArguments<TContext> = [unknown] extends [TContext]
  * An agent whose `model` is a string gets its model from `modelProvider`, or from the
  * provider set by `setDefaultModelProvider` (e.g. `openAIModelProvider()` from `rxjs-agents/openai`).
  *
+ * The events' final output is typed {@link RunOutput}: the output type of the
+ * agent, or of any agent it can hand off to.
+ *
  * @example
  * run(agent, 'Weather in Paris?', { cancel$: stop$, inject$: say$ })
  *   .pipe(textDeltas())
  *   .subscribe((text) => console.log(text));
  */
-export function run<TContext, TOutput>(
-  agent: Agent<TContext, TOutput>,
+export function run<TContext, TOutput, THandoffs extends HandoffTarget<TContext> = never>(
+  agent: Agent<TContext, TOutput, THandoffs>,
   input: RunInput,
   ...[options = {} as RunOptions<TContext>]: RunArguments<TContext>
-): Observable<StreamEvent<TOutput>> {
-  return start(agent, input, options);
+): Observable<StreamEvent<RunOutput<Agent<TContext, TOutput, THandoffs>>>> {
+  return start(agent, input, options) as Observable<StreamEvent<RunOutput<Agent<TContext, TOutput, THandoffs>>>>;
 }
 
 /** Options of {@link resume}: those of `run`, and the decisions on the calls the run waited for. */
@@ -68,20 +72,20 @@ export interface ResumeOptions<TContext = unknown> extends RunOptions<TContext> 
  * resume(agent, JSON.parse(await load()), { session, decisions: [{ callId, approved: true }] }).subscribe(print);
  */
 export function resume<TContext>(
-  agents: Agent<TContext, unknown> | readonly Agent<TContext, unknown>[],
+  agents: AgentFor<TContext> | readonly AgentFor<TContext>[],
   state: SuspendedRun,
   options: ResumeOptions<TContext> = {},
 ): Observable<StreamEvent<unknown>> {
   return defer(() => {
     const suspended = checkSuspendedRun(state);
-    const agent = findAgent((Array.isArray(agents) ? agents : [agents]) as AnyAgent[], suspended.agent) as Agent<TContext, unknown>;
+    const agent = findAgent((Array.isArray(agents) ? agents : [agents]) as AnyAgent[], suspended.agent) as AgentFor<TContext>;
     const { decisions = [], ...rest } = options;
     const resumption: Resumption = { suspended, decisions };
     return start(agent, [], { ...rest, resumeFrom: resumption } as RunOptions<TContext>);
   });
 }
 
-function start<TContext, TOutput>(agent: Agent<TContext, TOutput>, input: RunInput, options: RunOptions<TContext>): Observable<StreamEvent<TOutput>> {
+function start<TContext>(agent: AgentFor<TContext>, input: RunInput, options: RunOptions<TContext>): Observable<StreamEvent<unknown>> {
   const session = options.session;
   // Invalid input fails at the run's door, without touching the conversation.
   const items = validateRunInput(input);

@@ -3,7 +3,7 @@ import { describe, UserError } from '../errors/agents-error.js';
 import { globalRegistry, object, string } from 'zod/mini';
 import type { RunResult } from '../events/run-result.js';
 import { tool, type Tool } from '../tools/tool.js';
-import type { Agent } from './agent.js';
+import type { AgentFor } from './agent.js';
 
 /** Options of `agent.asTool()`. */
 export interface AgentToolOptions<TOutput> {
@@ -23,7 +23,7 @@ export interface AgentToolOptions<TOutput> {
  * under the call's, its approvals surface on the outer run and its usage adds up.
  * A throwing `outputExtractor` fails the call, not the process.
  */
-export function agentAsTool<TContext, TOutput>(agent: Agent<TContext, TOutput>, options: AgentToolOptions<TOutput>): Tool<TContext> {
+export function agentAsTool<TContext>(agent: AgentFor<TContext>, options: AgentToolOptions<unknown>): Tool<TContext> {
   return tool({
     name: options.toolName,
     description: options.toolDescription,
@@ -32,7 +32,7 @@ export function agentAsTool<TContext, TOutput>(agent: Agent<TContext, TOutput>, 
     execute: ({ input }, ctx) =>
       new Observable<unknown>((subscriber) => {
         if (!ctx.runNested) throw new UserError(`Tool "${options.toolName}" runs agent "${agent.name}" and needs to be called by a run.`);
-        let result: RunResult<TOutput> | undefined;
+        let result: RunResult<unknown> | undefined;
         return ctx.runNested(agent, input, { maxTurns: options.maxTurns }).subscribe({
           next: (event) => {
             if (event.type === 'run.updated' && event.result) result = event.result;

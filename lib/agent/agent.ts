@@ -6,13 +6,21 @@ import type { Tool, ToolSource } from '../tools/tool.js';
 import type { InputGuardrail, OutputGuardrail } from './guardrail.js';
 import { agentAsTool, type AgentToolOptions } from './agent-as-tool.js';
 import { handoff, type Handoff } from './handoff.js';
+import type { RunOutput } from './run-output.js';
 import { UserError } from '../errors/agents-error.js';
 
 /** What ends a turn that called tools: another model call (default), or the tools' output as the final answer. */
 export type ToolUseBehavior = 'run_llm_again' | 'stop_on_first_tool' | { readonly stopAtToolNames: readonly string[] };
 
-/** An agent or a configured handoff; a list of them may be given lazily, so agents can hand off to each other. */
-export type HandoffTarget<TContext> = Agent<TContext, unknown> | Agent<TContext, never> | Handoff<TContext>;
+/**
+ * What an agent of context `TContext` can hand a run to: an agent, or a configured
+ * {@link handoff}. As a list's element type, `HandoffTarget` itself says "any agent":
+ * a run that may reach such a list can finish with `unknown` (see {@link RunOutput}).
+ */
+export type HandoffTarget<TContext = unknown> = AgentFor<TContext> | Handoff<TContext>;
+
+/** Any agent a run with context `TContext` can be given: of any output type, with any handoffs. */
+export type AgentFor<TContext = unknown> = Agent<TContext, unknown, HandoffTarget<TContext>>;
 
 /** What an agent's dynamic instructions can read. */
 export interface RunContext<TContext = unknown> {
@@ -25,10 +33,10 @@ export interface RunContext<TContext = unknown> {
 /** Instructions: fixed text, or text computed for each model call. */
 export type Instructions<TContext> =
   | string
-  | ((runContext: RunContext<TContext>, agent: Agent<TContext, unknown>) => string | PromiseLike<string>);
+  | ((runContext: RunContext<TContext>, agent: AgentFor<TContext>) => string | PromiseLike<string>);
 
 /** Options of an {@link Agent}. */
-export interface AgentOptions<TContext = unknown, TOutput = string> {
+export interface AgentOptions<TContext = unknown, TOutput = string, THandoffs extends HandoffTarget<TContext> = never> {
   /** Shown in events, traces and handoff tool names. */
   readonly name: string;
   /** The system prompt. */
@@ -44,17 +52,31 @@ export interface AgentOptions<TContext = unknown, TOutput = string> {
    */
   readonly hostedTools?: readonly HostedTool[];
   readonly modelSettings?: ModelSettings;
-  /** A zod schema the final answer must follow (structured output); `finalOutput` is then parsed and typed. */
+  /**
+   * A zod schema the final answer must follow (structured output); `finalOutput` is
+   * then parsed and typed. Without it the final output is text. A stopping tool's
+   * output (see `toolUseBehavior`) is validated against it too.
+   */
   readonly outputType?: $ZodType<TOutput>;
-  /** Agents the model may transfer the conversation to; a function allows cycles (A hands off to B and back). */
-  readonly handoffs?: readonly HandoffTarget<TContext>[] | (() => readonly HandoffTarget<TContext>[]);
+  /**
+   * Agents the model may transfer the conversation to. Their output types join the
+   * run's (see {@link RunOutput}). A function allows cycles (A hands off to B and
+   * back); type its result (`(): HandoffTarget[] => [b]`), the run's output is then `unknown`.
+   */
+  readonly handoffs?: readonly THandoffs[] | (() => readonly THandoffs[]);
   /** Tells other agents' models when to hand off to this one. */
   readonly handoffDescription?: string;
   /** Checks of the run's input, when this agent starts the run. */
   readonly inputGuardrails?: readonly InputGuardrail<TContext>[];
   /** Checks of this agent's final output. */
   readonly outputGuardrails?: readonly OutputGuardrail<TContext>[];
-  /** What follows a turn that called tools. Default `run_llm_again`. */
+  /**
+   * What follows a turn that called tools. Default `run_llm_again`. A stopping
+   * tool's output ends the run as the final output: validated against `outputType`
+   * when the agent declares one, otherwise as text (the output the model would
+   * have read), so `finalOutput` keeps its type either way. A stopping call that
+   * failed (an error, a rejection) does not end the run: the model reads the error.
+   */
   readonly toolUseBehavior?: ToolUseBehavior;
 }
 
@@ -65,7 +87,7 @@ export interface AgentOptions<TContext = unknown, TOutput = string> {
  * @example
  * const agent = new Agent({ name: 'Assistant', instructions: 'Be brief.', model, tools: [getWeather] });
  */
-export class Agent<TContext = unknown, TOutput = string> {
+export class Agent<TContext = unknown, TOutput = string, THandoffs extends HandoffTarget<TContext> = never> {
   readonly name: string;
   readonly instructions: Instructions<TContext> | undefined;
   readonly model: Model | string | undefined;
@@ -77,9 +99,9 @@ export class Agent<TContext = unknown, TOutput = string> {
   readonly inputGuardrails: readonly InputGuardrail<TContext>[];
   readonly outputGuardrails: readonly OutputGuardrail<TContext>[];
   readonly toolUseBehavior: ToolUseBehavior;
-  private readonly handoffList: AgentOptions<TContext, TOutput>['handoffs'];
+  private readonly handoffList: AgentOptions<TContext, TOutput, THandoffs>['handoffs'];
 
-  constructor(options: AgentOptions<TContext, TOutput>) {
+  constructor(options: AgentOptions<TContext, TOutput, THandoffs>) {
     this.name = options.name;
     this.instructions = options.instructions;
     this.model = options.model;
@@ -112,14 +134,16 @@ export class Agent<TContext = unknown, TOutput = string> {
    * @example
    * const translator = spanish.asTool({ toolName: 'translate_to_spanish', toolDescription: 'Translate text to Spanish' });
    */
-  asTool(options: AgentToolOptions<TOutput>): Tool<TContext> {
-    return agentAsTool(this, options);
+  asTool<TAgent extends AnyAgent>(this: TAgent, options: AgentToolOptions<RunOutput<TAgent>>): Tool<TContext> {
+    return agentAsTool(this as unknown as AgentFor<TContext>, options as AgentToolOptions<unknown>);
   }
 
   /** A copy of this agent with some options changed. */
-  clone<TOut = TOutput>(changes: Partial<AgentOptions<TContext, TOut>>): Agent<TContext, TOut> {
-    const current = { ...(this as unknown as AgentOptions<TContext, TOut>), handoffs: this.handoffList as AgentOptions<TContext, TOut>['handoffs'] };
-    return new Agent<TContext, TOut>({ ...current, ...changes });
+  clone<TOut = TOutput, THand extends HandoffTarget<TContext> = THandoffs>(
+    changes: Partial<AgentOptions<TContext, TOut, THand>>,
+  ): Agent<TContext, TOut, THand> {
+    const current = { ...(this as unknown as AgentOptions<TContext, TOut, THand>), handoffs: this.handoffList as unknown as AgentOptions<TContext, TOut, THand>['handoffs'] };
+    return new Agent<TContext, TOut, THand>({ ...current, ...changes });
   }
 }
 
@@ -129,9 +153,9 @@ function normalizeHandoffs<TContext>(targets: readonly HandoffTarget<TContext>[]
     if (target === null || typeof target !== 'object' || typeof target.name !== 'string' && !('type' in target)) {
       throw new UserError(`handoffs[${index}] is not an agent or a handoff() result (got ${String(target)}).`);
     }
-    return 'type' in target && target.type === 'handoff' ? target : handoff<TContext>(target as Agent<TContext, unknown>);
+    return 'type' in target && target.type === 'handoff' ? target : handoff<TContext>(target);
   });
 }
 
-/** An agent of any context and output type, as events and results refer to it. */
-export type AnyAgent = Agent<never, unknown>;
+/** An agent of any context, output type and handoffs, as events and results refer to it. */
+export type AnyAgent = AgentFor<never>;

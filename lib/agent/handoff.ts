@@ -29,9 +29,9 @@ export interface HandoffOptions<TContext = unknown, TInput = unknown> {
 }
 
 /** A handoff: the model may transfer the conversation to `agent` by calling `definition.name`. */
-export interface Handoff<TContext = unknown> {
+export interface Handoff<TContext = unknown, TAgent extends AnyAgent = AnyAgent> {
   readonly type: 'handoff';
-  readonly agent: AnyAgent;
+  readonly agent: TAgent;
   readonly definition: ToolDefinition;
   readonly inputType?: $ZodObject;
   readonly inputFilter?: HandoffInputFilter;
@@ -49,10 +49,10 @@ export function handoffToolName(agentName: string): string {
  * @example
  * const triage = new Agent({ name: 'Triage', handoffs: [billing, handoff(refunds, { inputFilter: removeToolCalls })] });
  */
-export function handoff<TContext = unknown, TInput = unknown>(
-  agent: { readonly name: string; readonly handoffDescription?: string },
+export function handoff<TContext = unknown, TInput = unknown, TAgent extends AnyAgent = AnyAgent>(
+  agent: TAgent,
   options: HandoffOptions<TContext, TInput> = {},
-): Handoff<TContext> {
+): Handoff<TContext, TAgent> {
   const parameters = options.inputType
     ? toModelJsonSchema(toJSONSchema(options.inputType, { io: 'input' }))
     : { type: 'object', properties: {}, required: [], additionalProperties: false };
@@ -61,7 +61,7 @@ export function handoff<TContext = unknown, TInput = unknown>(
     `Hand off to the ${agent.name} agent to handle the request.${agent.handoffDescription ? ` ${agent.handoffDescription}` : ''}`;
   return {
     type: 'handoff',
-    agent: agent as AnyAgent,
+    agent,
     definition: { name: options.toolName ?? handoffToolName(agent.name), description, parameters, strict: isStrictSchema(parameters) },
     inputType: options.inputType,
     inputFilter: options.inputFilter,

@@ -1,5 +1,5 @@
 import { prettifyError, safeParse } from 'zod/v4/core';
-import type { Agent } from '../agent/agent.js';
+import type { AgentFor } from '../agent/agent.js';
 import { ModelBehaviorError } from '../errors/agents-error.js';
 import type { MessageOutputRunItem } from '../items/run-item.js';
 
@@ -7,7 +7,7 @@ import type { MessageOutputRunItem } from '../items/run-item.js';
  * The final answer from the last message: its text (or its refusal), or, for an
  * agent with `outputType`, that text parsed and validated.
  */
-export function finalOutput<TContext>(agent: Agent<TContext, unknown>, message: MessageOutputRunItem): unknown {
+export function finalOutput<TContext>(agent: AgentFor<TContext>, message: MessageOutputRunItem): unknown {
   const type = agent.outputType;
   const text = message.text;
   if (!type) return text === '' && message.refusal !== undefined ? message.refusal : text;

@@ -1,5 +1,5 @@
 import { toJSONSchema } from 'zod/v4/core';
-import type { Agent } from '../agent/agent.js';
+import type { AgentFor } from '../agent/agent.js';
 import type { ModelRequest, OutputSchema } from '../model/model.js';
 import { isStrictSchema, toModelJsonSchema } from '../tools/strict-schema.js';
 import type { RunState } from './run-state.js';
@@ -19,7 +19,7 @@ export function modelRequest<TContext>(state: RunState<TContext>, instructions: 
 
 const schemas = new WeakMap<object, OutputSchema>();
 
-function outputSchema<TContext>(agent: Agent<TContext, unknown>): OutputSchema | undefined {
+function outputSchema<TContext>(agent: AgentFor<TContext>): OutputSchema | undefined {
   const type = agent.outputType;
   if (!type) return undefined;
   let schema = schemas.get(type);

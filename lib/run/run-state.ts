@@ -1,5 +1,5 @@
 import { EMPTY, Observable, Subject } from 'rxjs';
-import type { Agent } from '../agent/agent.js';
+import type { AgentFor } from '../agent/agent.js';
 import type { GuardrailResult } from '../agent/guardrail.js';
 import type { Handoff } from '../agent/handoff.js';
 import { ToolCallError } from '../errors/tool-call-error.js';
@@ -41,7 +41,7 @@ export interface Outcome {
  * `fail` and `injections.push`; whoever decides the end calls `settle`.
  */
 export class RunState<TContext> {
-  agent: Agent<TContext, unknown>;
+  agent: AgentFor<TContext>;
   /** The tools of the agent in charge, as its tool sources last listed them (see `withAgentTools`). */
   tools: readonly Tool<TContext>[] = [];
   /** History read from the session at start. */
@@ -85,7 +85,7 @@ export class RunState<TContext> {
   private approvalDesk: ApprovalDesk | undefined;
 
   constructor(
-    agent: Agent<TContext, unknown>,
+    agent: AgentFor<TContext>,
     /** The run's input. */
     readonly input: readonly InputItem[],
     readonly options: RunOptions<TContext>,
@@ -157,7 +157,7 @@ export class RunState<TContext> {
     if (!next) return false;
     this.pendingHandoff = undefined;
     if (next.inputFilter) this.filtered = { history: next.inputFilter(this.modelInput()), from: this.items.length };
-    this.agent = next.agent as unknown as Agent<TContext, unknown>;
+    this.agent = next.agent as unknown as AgentFor<TContext>;
     return true;
   }
 

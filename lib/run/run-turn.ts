@@ -16,6 +16,7 @@ import { resolveModel } from './resolve-model.js';
 import { runTools } from './run-tools.js';
 import type { RunState } from './run-state.js';
 import { sequence } from '../util/sequence.js';
+import { toolOutputText } from '../tools/tool-output-text.js';
 
 /**
  * One turn: a model call, then its tool calls, then (recursively) the next turn.
@@ -188,20 +189,28 @@ function afterTools<TContext>(state: RunState<TContext>, calls: readonly ToolCal
   return runTurn(state);
 }
 
-/** The tool output that ends the run under the agent's `toolUseBehavior`, if any. */
+/**
+ * The tool output that ends the run under the agent's `toolUseBehavior`, if any.
+ * A stopping call that failed (error, rejection, cut off) ends nothing: the model
+ * reads the error, as after any failed call.
+ */
 function stoppingOutput<TContext>(state: RunState<TContext>, calls: readonly ToolCallRunItem[]): ToolOutputRunItem | undefined {
   const behavior = state.agent.toolUseBehavior;
   if (behavior === 'run_llm_again' || calls.length === 0) return undefined;
   const stopper = behavior === 'stop_on_first_tool' ? calls[0] : calls.find((c) => behavior.stopAtToolNames.includes(c.rawItem.name));
   if (!stopper) return undefined;
-  return state.items.find((i): i is ToolOutputRunItem => i.type === 'tool_output' && i.rawItem.call_id === stopper.rawItem.call_id);
+  const output = state.items.find((i): i is ToolOutputRunItem => i.type === 'tool_output' && i.rawItem.call_id === stopper.rawItem.call_id);
+  return output?.error ? undefined : output;
 }
 
-/** A stopping tool's output as the final output, validated against the agent's `outputType` when it declares one. */
+/**
+ * A stopping tool's output as the final output, so that `finalOutput` keeps the
+ * agent's output type: validated against `outputType` when the agent declares
+ * one, otherwise as text (what the model would have read, uncut).
+ */
 function stoppingValue<TContext>(state: RunState<TContext>, stop: ToolOutputRunItem): unknown {
-  if (stop.error) return stop.rawItem.output;
   const type = state.agent.outputType;
-  if (!type) return stop.output;
+  if (!type) return toolOutputText(stop.output).text;
   const parsed = safeParse(type, stop.output);
   if (parsed.success) return parsed.data;
   throw new UserError(

@@ -1,5 +1,6 @@
 import { asyncScheduler, catchError, defer, EMPTY, finalize, ignoreElements, Observable, of, takeUntil, tap } from 'rxjs';
-import type { Agent } from '../agent/agent.js';
+import type { AgentFor } from '../agent/agent.js';
+import type { RunOutput } from '../agent/run-output.js';
 import { validateAgent } from '../agent/validate-agent.js';
 import { AgentsError, UserError } from '../errors/agents-error.js';
 import type { StreamEvent } from '../events/stream-event.js';
@@ -30,18 +31,18 @@ export interface RunAttempts {
  * The run loop behind `run` (see `lib/run.ts`, which adds one run at a time per conversation).
  * Cold: nothing happens until subscribe; unsubscribing stops everything it started.
  */
-export function run<TContext, TOutput>(
-  agent: Agent<TContext, TOutput>,
+export function run<TContext>(
+  agent: AgentFor<TContext>,
   input: RunInput,
   options: RunOptions<TContext> = {},
   attempts: RunAttempts = { inputStored: false },
-): Observable<StreamEvent<TOutput>> {
+): Observable<StreamEvent<unknown>> {
   return new Observable<StreamEvent<unknown>>((subscriber) => {
     const items = validateRunInput(input);
     const problem = validateAgent(agent) ?? validateRunOptions(options) ?? (items instanceof UserError ? items : undefined);
     const { session } = options;
     const state = new RunState<TContext>(
-      agent as Agent<TContext, unknown>,
+      agent,
       items instanceof UserError ? [] : items,
       options,
       session !== undefined && attempts.inputStored,
@@ -51,8 +52,9 @@ export function run<TContext, TOutput>(
     if (session && !problem) state.writer = new SessionWriter(session, { timeoutMs, scheduler });
     state.tracing = createRunTracing({ ...options, conversationId: session?.id }, () => state.stopReason);
     if (problem) state.settle({ status: 'failed', error: problem });
-    state.nestedRun = (callId) => (nestedAgent, nestedInput, nested) =>
-      run(nestedAgent, nestedInput, {
+    // The nested run's events carry its agent's output type (see NestedRunner).
+    state.nestedRun = (callId) => (nestedAgent, nestedInput, nested) => {
+      const nested$ = run<TContext>(nestedAgent, nestedInput, {
         ...inherited(options),
         context: options.context,
         maxTurns: nested?.maxTurns,
@@ -65,6 +67,8 @@ export function run<TContext, TOutput>(
           if (event.type === 'tool.approval_requested') nestedApprovals.add(event);
         }),
       );
+      return nested$ as Observable<StreamEvent<RunOutput<typeof nestedAgent>>>;
+    };
 
     // Controls first: a cancel or an injection sent from the handler of the first event counts.
     const controls = problem ? undefined : subscribeControls(state);
@@ -98,7 +102,7 @@ export function run<TContext, TOutput>(
       )
       .subscribe(subscriber);
     return subscription;
-  }) as Observable<StreamEvent<TOutput>>;
+  });
 }
 
 /** Reads the session's history, after this process's writes to it settled. */

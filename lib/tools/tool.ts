@@ -1,6 +1,7 @@
 import type { Context } from '@opentelemetry/api';
 import type { Observable } from 'rxjs';
-import type { Agent } from '../agent/agent.js';
+import type { AgentFor } from '../agent/agent.js';
+import type { RunOutput } from '../agent/run-output.js';
 import { UserError } from '../errors/agents-error.js';
 import type { StreamEvent } from '../events/stream-event.js';
 import { $ZodObject, prettifyError, safeParse, toJSONSchema, type output } from 'zod/v4/core';
@@ -36,11 +37,11 @@ export interface ToolContext<TContext = unknown> {
 }
 
 /** Starts a run nested in a tool call; see {@link ToolContext.runNested}. */
-export type NestedRunner<TContext = unknown> = <TOutput>(
-  agent: Agent<TContext, TOutput>,
+export type NestedRunner<TContext = unknown> = <TAgent extends AgentFor<TContext>>(
+  agent: TAgent,
   input: string,
   options?: { readonly maxTurns?: number },
-) => Observable<StreamEvent<TOutput>>;
+) => Observable<StreamEvent<RunOutput<TAgent>>>;
 
 /**
  * What `execute` may return: a value, a Promise of one, or an Observable whose

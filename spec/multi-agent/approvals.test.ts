@@ -1,7 +1,7 @@
 import { firstValueFrom, Subject, tap } from 'rxjs';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { z } from 'zod';
-import { Agent, MemorySession, ScriptedModel, run, toResult, tool, type StreamEvent, type ToolApprovalDecision } from '../../lib/index.js';
+import { Agent, MemorySession, ScriptedModel, run, toResult, tool, UserError, type StreamEvent, type ToolApprovalDecision } from '../../lib/index.js';
 import { collect, expectPaired, label, statuses } from '../helpers/collect.js';
 import { until } from '../helpers/probe-tools.js';
 import { tracingHarness } from '../helpers/tracing.js';
@@ -99,18 +99,55 @@ describe('toolUseBehavior', () => {
   const lookup = tool({ name: 'lookup', description: 'l', parameters: z.object({}), execute: () => ({ answer: 42 }) });
   const other = tool({ name: 'other', description: 'o', parameters: z.object({}), execute: () => 'other' });
 
-  it("'stop_on_first_tool' ends the run with the first tool's output", async () => {
+  const answer = z.object({ answer: z.number() });
+
+  it("'stop_on_first_tool' ends the run with the first tool's output, as text without an outputType", async () => {
     const model = new ScriptedModel({ turns: [{ toolCalls: [{ name: 'lookup' }, { name: 'other' }] }] });
     const result = await firstValueFrom(run(new Agent({ name: 'A', model, tools: [lookup, other], toolUseBehavior: 'stop_on_first_tool' }), 'q').pipe(toResult()));
-    expect(result.finalOutput).toEqual({ answer: 42 });
+    // The agent declares no outputType: its final output is text, whichever way the run ends.
+    expect(result.finalOutput).toBe('{"answer":42}');
     expect(model.requests).toHaveLength(1);
+  });
+
+  it("a stopping tool's output is the value itself, validated, when the agent declares an outputType", async () => {
+    const model = new ScriptedModel({ turns: [{ toolCalls: [{ name: 'lookup' }] }] });
+    const agent = new Agent({ name: 'A', model, tools: [lookup], outputType: answer, toolUseBehavior: 'stop_on_first_tool' });
+    const result = await firstValueFrom(run(agent, 'q').pipe(toResult()));
+    expect(result.finalOutput).toEqual({ answer: 42 });
+  });
+
+  it("a stopping tool's output that does not match the outputType fails the run with a UserError naming the tool", async () => {
+    const model = new ScriptedModel({ turns: [{ toolCalls: [{ name: 'other' }] }] });
+    const agent = new Agent({ name: 'A', model, tools: [other], outputType: answer, toolUseBehavior: 'stop_on_first_tool' });
+    const { events, error } = await collect(run(agent, 'q'));
+    expect(statuses(events)).toEqual(['running', 'failed']);
+    expect(error).toBeInstanceOf(UserError);
+    expect((error as Error).message).toMatch(/tool "other".*outputType/);
+  });
+
+  it('a stopping call that failed does not end the run: the model reads the error and answers', async () => {
+    const broken = tool({ name: 'lookup', description: 'l', parameters: z.object({}), execute: (): { answer: number } => { throw new Error('database down'); } });
+    const model = new ScriptedModel({ turns: [{ toolCalls: [{ name: 'lookup' }] }, { text: '{"answer":0}' }] });
+    const agent = new Agent({ name: 'A', model, tools: [broken], outputType: answer, toolUseBehavior: 'stop_on_first_tool' });
+    const result = await firstValueFrom(run(agent, 'q').pipe(toResult()));
+    expect(result.finalOutput).toEqual({ answer: 0 });
+    expect(JSON.stringify(model.requests[1])).toContain('database down');
+  });
+
+  it('a stopping call rejected by a human does not end the run either', async () => {
+    const gated = tool({ name: 'lookup', description: 'l', parameters: z.object({}), needsApproval: true, execute: () => ({ answer: 42 }) });
+    const model = new ScriptedModel({ turns: [{ toolCalls: [{ name: 'lookup' }] }, { text: 'Not allowed, then.' }] });
+    const agent = new Agent({ name: 'A', model, tools: [gated], toolUseBehavior: { stopAtToolNames: ['lookup'] } });
+    const result = await firstValueFrom(run(agent, 'q').pipe(tap((e) => e.type === 'tool.approval_requested' && e.reject('no')), toResult()));
+    expect(result.status).toBe('completed');
+    expect(result.finalOutput).toBe('Not allowed, then.');
   });
 
   it('stopAtToolNames ends the run only when a listed tool was called', async () => {
     const model = new ScriptedModel({ turns: [{ toolCalls: [{ name: 'other' }] }, { toolCalls: [{ name: 'other' }, { name: 'lookup' }] }] });
     const agent = new Agent({ name: 'A', model, tools: [lookup, other], toolUseBehavior: { stopAtToolNames: ['lookup'] } });
     const result = await firstValueFrom(run(agent, 'q').pipe(toResult()));
-    expect(result.finalOutput).toEqual({ answer: 42 });
+    expect(result.finalOutput).toBe('{"answer":42}');
     expect(model.requests).toHaveLength(2);
   });
 

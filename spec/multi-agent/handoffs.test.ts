@@ -1,7 +1,7 @@
 import { firstValueFrom, lastValueFrom, Subject } from 'rxjs';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { z } from 'zod';
-import { Agent, handoff, MemorySession, removeToolCalls, ScriptedModel, run, toResult, type InputItem } from '../../lib/index.js';
+import { Agent, handoff, type HandoffTarget, MemorySession, removeToolCalls, ScriptedModel, run, toResult, type InputItem } from '../../lib/index.js';
 import { collect, expectPaired, label, statuses } from '../helpers/collect.js';
 import { echoTool, until } from '../helpers/probe-tools.js';
 import { tracingHarness } from '../helpers/tracing.js';
@@ -56,8 +56,9 @@ describe('handoffs', () => {
     const model = new ScriptedModel({
       turns: [{ toolCalls: [{ name: 'transfer_to_b' }] }, { toolCalls: [{ name: 'transfer_to_a' }] }, { text: 'back at A' }],
     });
-    const a: Agent = new Agent({ name: 'A', model, handoffs: () => [b] });
-    const b: Agent = new Agent({ name: 'B', model, handoffs: () => [a] });
+    // A cycle cannot be inferred: the agents are typed as handing off to any agent.
+    const a: Agent<unknown, string, HandoffTarget> = new Agent({ name: 'A', model, handoffs: () => [b] });
+    const b: Agent<unknown, string, HandoffTarget> = new Agent({ name: 'B', model, handoffs: () => [a] });
     const result = await firstValueFrom(run(a, 'ping').pipe(toResult()));
     expect(result.lastAgent).toBe('A');
     expect(result.items.filter((i) => i.type === 'handoff').map((i) => i.type === 'handoff' && i.targetAgent)).toEqual(['B', 'A']);

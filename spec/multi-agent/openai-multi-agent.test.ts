@@ -3,6 +3,7 @@ import { beforeEach, describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import {
   Agent,
+  type AgentFor,
   InputGuardrailTripwireTriggered,
   MemorySession,
   run,
@@ -24,8 +25,8 @@ const model = () => new OpenAIResponsesModel({ client: fx.client(), model: 'gpt-
 
 /** Cancels once `ready` has happened; checks the run ended cancelled, the socket closed, spans ended, and the session continues. */
 async function cancelMidway(options: {
-  agent: Agent;
-  ready: (events: readonly StreamEvent[]) => boolean;
+  agent: AgentFor;
+  ready: (events: readonly StreamEvent<unknown>[]) => boolean;
   openRequest?: number;
   session: MemorySession;
 }) {
