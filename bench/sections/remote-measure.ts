@@ -8,8 +8,10 @@
 // The server process answers CPU, heap and event-loop-delay readings over IPC, so the server's
 // cost is measured apart from the client's.
 //
-// - per event: CPU of the server process per event of a remote run (POST runs, read to the end)
-//   against a local run of the same agent in the same process (run(), no HTTP), a /text/<n> stream;
+// - per event: CPU of the server process for a remote run (POST runs, read to the end) against
+//   a local run of the same agent in the same process (run(), no HTTP), a /text/<n> stream, per
+//   event of the run; with serveRuns' default (the raw model.event chunks stay on the server)
+//   and with every event sent (sendEvent: () => true, mounted at /all), interleaved;
 // - cancel: client-side unsubscribe to the model socket closing at the bench server (monotonic
 //   clock shared by the processes of one machine), on /slow/10/<id> streams;
 // - concurrency: N remote streams open at once (/slow/1000/<id>: a delta a second each): server
@@ -25,7 +27,7 @@ import { lastValueFrom, type Observable, type Subscription, toArray } from 'rxjs
 import { remoteRun } from '../../lib/client/index.ts';
 import { Agent, type Model, type ModelEvent, type ModelRequest, run, type StreamEvent } from '../../lib/index.ts';
 import { OpenAIResponsesModel } from '../../lib/openai/index.ts';
-import { MemoryRunRegistry, serveRuns } from '../../lib/server/index.ts';
+import { MemoryRunRegistry, serveRuns, withoutRawModelEvents } from '../../lib/server/index.ts';
 
 const argv = process.argv.slice(2);
 const option = (name: string) => argv.find((a) => a.startsWith(`--${name}=`))?.slice(name.length + 3);
@@ -36,6 +38,8 @@ const parts = (option('parts') ?? 'perEvent,cancel,concurrency').split(',');
 const sizes = smoke
   ? { deltas: 200, reps: 1, warmup: 1, cancels: 3, cancelWaitMs: 50, concurrency: [20, 50], holdMs: 300, batch: 50 }
   : { deltas: 20_000, reps: 5, warmup: 2, cancels: 50, cancelWaitMs: 200, concurrency: [100, 1_000, 5_000], holdMs: 3_000, batch: 250 };
+/** `--concurrency=1000,5000` measures only those stream counts. */
+if (option('concurrency')) sizes.concurrency = option('concurrency')!.split(',').map(Number);
 
 const hr = () => process.hrtime.bigint();
 const cpuMicros = () => {
@@ -86,7 +90,10 @@ async function serverRole(): Promise<void> {
   };
   // Cancelled runs' logs need not be kept: the registry forgets them at once.
   const handler = serveRuns({ agents, registry: new MemoryRunRegistry({ retainMs: 0 }), heartbeatMs: 0 });
-  const http = createServer(getRequestListener(handler));
+  const sendAll = serveRuns({ agents, registry: new MemoryRunRegistry({ retainMs: 0 }), heartbeatMs: 0, sendEvent: () => true });
+  const listener = getRequestListener(handler);
+  const listenerAll = getRequestListener(sendAll);
+  const http = createServer((req, res) => void (req.url?.startsWith('/all/') ? listenerAll : listener)(req, res));
   http.listen(0, '127.0.0.1', () => process.send!({ port: (http.address() as AddressInfo).port }));
   const eld = monitorEventLoopDelay({ resolution: 10 });
   process.on('message', async (message: Command) => {
@@ -97,7 +104,7 @@ async function serverRole(): Promise<void> {
         const agent = textAgent(message.deltas);
         const before = cpuMicros();
         const events = await lastValueFrom(run(agent, 'Go').pipe(toArray()));
-        return process.send!({ cpu: cpuMicros() - before, events: events.length });
+        return process.send!({ cpu: cpuMicros() - before, events: events.length, sent: events.filter(withoutRawModelEvents).length });
       }
       case 'slowId':
         slowId = message.id;
@@ -138,25 +145,34 @@ async function clientRole(): Promise<void> {
     const { port } = await new Promise<{ port: number }>((resolve) => server.once('message', (m) => resolve(m as { port: number })));
     const url = `http://127.0.0.1:${port}/agents`;
 
-    // ---- per event: server CPU, remote against local
+    // ---- per event: server CPU of a whole run, remote against local, per event of the run
     const local: number[] = [];
     const remote: number[] = [];
+    const remoteAll: number[] = [];
     const clientSide: number[] = [];
     let events = 0;
-    for (let i = -sizes.warmup; parts.includes('perEvent') && i < sizes.reps; i++) {
-      const l = await ask<{ cpu: number; events: number }>(server, { cmd: 'local', deltas: sizes.deltas });
+    let sent = 0;
+    const remoteCpu = async (at: string, expected: number) => {
       const before = await ask<{ cpu: number }>(server, { cmd: 'cpu' });
       const clientBefore = cpuMicros();
-      const got = await lastValueFrom(remoteRun({ url, agent: 'text', input: 'Go' }).pipe(toArray()));
-      const clientCpu = cpuMicros() - clientBefore;
+      const got = await lastValueFrom(remoteRun({ url: at, agent: 'text', input: 'Go' }).pipe(toArray()));
+      const client = cpuMicros() - clientBefore;
       const after = await ask<{ cpu: number }>(server, { cmd: 'cpu' });
-      if (got.length !== l.events) throw new Error(`remote run had ${got.length} events, local ${l.events}`);
+      if (got.length !== expected) throw new Error(`remote run had ${got.length} events, expected ${expected}`);
       if (got.at(-1)?.type !== 'run.updated') throw new Error('remote run did not end with run.updated');
+      return { server: after.cpu - before.cpu, client };
+    };
+    for (let i = -sizes.warmup; parts.includes('perEvent') && i < sizes.reps; i++) {
+      const l = await ask<{ cpu: number; events: number; sent: number }>(server, { cmd: 'local', deltas: sizes.deltas });
+      const byDefault = await remoteCpu(url, l.sent);
+      const all = await remoteCpu(`http://127.0.0.1:${port}/all/agents`, l.events);
       if (i < 0) continue;
-      events = got.length;
+      events = l.events;
+      sent = l.sent;
       local.push(l.cpu / l.events);
-      remote.push((after.cpu - before.cpu) / got.length);
-      clientSide.push(clientCpu / got.length);
+      remote.push(byDefault.server / l.events);
+      remoteAll.push(all.server / l.events);
+      clientSide.push(byDefault.client / l.sent);
     }
 
     // ---- cancel: client unsubscribe to the model socket closing
@@ -204,7 +220,11 @@ async function clientRole(): Promise<void> {
                   firstDeltas.push(performance.now() - t0);
                   resolve();
                 },
-                error: () => (failed++, isNamed(), resolve()),
+                error: (error: unknown) => {
+                  if (failed++ < 3) console.error('stream failed:', error);
+                  isNamed();
+                  resolve();
+                },
               }),
             );
           }));
@@ -227,10 +247,13 @@ async function clientRole(): Promise<void> {
     const result = {
       deltas: sizes.deltas,
       events,
+      sent,
       perEvent: {
         localUs: median(local),
         remoteUs: median(remote),
         ratio: median(remote) / median(local),
+        remoteAllUs: median(remoteAll),
+        ratioAll: median(remoteAll) / median(local),
         clientUs: median(clientSide),
         reps: sizes.reps,
       },

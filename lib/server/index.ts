@@ -7,4 +7,4 @@
 export { HttpError, type HttpErrorCode } from './http-error.js';
 export { MemoryRunRegistry, type MemoryRunRegistryOptions } from './memory-run-registry.js';
 export type { LoggedEvent, OwnedRun, RunControl, RunRecord, RunRegistry } from './run-registry.js';
-export { serveRuns, type RunRequestInfo, type RunsHandler, type ServeRunsOptions, type ServerRunOptions } from './serve-runs.js';
+export { serveRuns, withoutRawModelEvents, type RunRequestInfo, type RunsHandler, type ServeRunsOptions, type ServerRunOptions } from './serve-runs.js';

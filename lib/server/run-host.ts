@@ -14,6 +14,7 @@ import {
 } from 'rxjs';
 import type { Agent, AnyAgent } from '../agent/agent.js';
 import { encodeError, encodeEvent, type WireEvent } from '../events/event-codec.js';
+import type { StreamEvent } from '../events/stream-event.js';
 import type { RunInput } from '../items/input-item.js';
 import { run } from '../run.js';
 import type { CancelRequest } from '../run/cancel-request.js';
@@ -27,6 +28,8 @@ export interface HostedRun {
   readonly input: RunInput;
   /** Options of `run` (session, context, model provider…); the host adds the control streams. */
   readonly options: RunOptions;
+  /** Which events go to the log (`run.updated` always does). Default: every one. */
+  readonly sendEvent?: (event: StreamEvent) => boolean;
 }
 
 /** The runs this process executes: each one's events go to the registry's log, its controls come from it. */
@@ -52,7 +55,7 @@ export function runHost(registry: RunRegistry, detachedGraceMs: number): RunHost
       return active;
     },
 
-    async start({ record, agent, input, options }) {
+    async start({ record, agent, input, options, sendEvent = () => true }) {
       const owned = await registry.create(record);
       const controls = owned.controls.pipe(share());
       const logFailed$ = new Subject<CancelRequest>();
@@ -91,7 +94,9 @@ export function runHost(registry: RunRegistry, detachedGraceMs: number): RunHost
         approvals$: of('approval').pipe(map((c) => c.decision)),
       })
         .subscribe({
-          next: (event) => append(encodeEvent(event)),
+          next: (event) => {
+            if (event.type === 'run.updated' || sendEvent(event)) append(encodeEvent(event));
+          },
           error: (error: unknown) => {
             // A failed run has already logged its terminal event; anything else still needs one.
             if (!terminal) append({ type: 'run.updated', status: 'failed', error: encodeError(toError(error)) });

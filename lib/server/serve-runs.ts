@@ -1,5 +1,6 @@
 import { defer, finalize, type Observable } from 'rxjs';
 import type { AnyAgent } from '../agent/agent.js';
+import type { StreamEvent } from '../events/stream-event.js';
 import type { RunOptions } from '../run/run-options.js';
 import type { Session } from '../session/session.js';
 import { HttpError } from './http-error.js';
@@ -47,6 +48,26 @@ export interface ServeRunsOptions {
   readonly heartbeatMs?: number;
   /** Told of unexpected failures (answered with a bare 500). Default: `console.error`. */
   readonly onError?: (error: unknown) => void;
+  /**
+   * Which of a run's events cross the wire (and are kept in the registry's log).
+   * Default {@link withoutRawModelEvents}: all but `model.event`, the provider's raw
+   * chunks, which are about half of a streaming run's events and most of its bytes,
+   * and which nothing of `remoteRun`, `toTranscript` or the Angular chat reads.
+   * `() => true` sends every event. `run.updated` events always cross: a client needs
+   * them to learn how the run ended.
+   */
+  readonly sendEvent?: (event: StreamEvent) => boolean;
+}
+
+/**
+ * The default of `serveRuns`' `sendEvent`: every event but the provider's raw `model.event`s.
+ *
+ * @example
+ * // Also send the raw events of web searches, to show their progress:
+ * serveRuns({ agents, sendEvent: (e) => withoutRawModelEvents(e) || isWebSearchEvent(e) });
+ */
+export function withoutRawModelEvents(event: StreamEvent): boolean {
+  return event.type !== 'model.event';
 }
 
 /** A web-standard request handler for remote runs, with what a server needs to shut down. */
@@ -81,6 +102,7 @@ export function serveRuns(options: ServeRunsOptions): RunsHandler {
   const host = runHost(registry, options.detachedGraceMs ?? 30_000);
   const limit = options.maxBodyBytes ?? 1024 * 1024;
   const heartbeatMs = options.heartbeatMs ?? 15_000;
+  const sendEvent = options.sendEvent ?? withoutRawModelEvents;
   const onError = options.onError ?? ((error: unknown) => console.error('rxjs-agents serveRuns:', error));
 
   const identify = async (request: Request): Promise<string> => {
@@ -117,6 +139,7 @@ export function serveRuns(options: ServeRunsOptions): RunsHandler {
       agent,
       input: body.input,
       options: session ? { ...runOptions, session } : runOptions,
+      sendEvent,
     });
     return stream(id);
   };

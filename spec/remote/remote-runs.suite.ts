@@ -102,6 +102,29 @@ export function remoteRunSuite(name: string, makeRegistry: RegistryFactory): voi
       expect(terminalOf(remote.events)).toMatchObject({ status: 'completed', result: { finalOutput: 'Sunny in Paris today.' } });
     });
 
+    it("keeps the provider's raw model.event chunks on the server unless sendEvent asks for them", async () => {
+      fx.server.enqueue({ text: 'Hello from the model' }, { text: 'Hello from the model' }, { text: 'Hello from the model' }, { text: 'Hello from the model' });
+      // Each answer of the test server has ids (msg_1, resp_2…) and a creation time of its own.
+      const wire = (events: StreamEvent[]): WireEvent[] =>
+        JSON.parse(JSON.stringify(events.map(encodeEvent)).replace(/"([a-z]+)_\d+"/g, '"$1_n"').replace(/"created_at":\d+/g, '"created_at":0'));
+      const local = wire((await collect(run(assistant(), 'Hi'))).events);
+      expect(local.some((e) => e.type === 'model.event')).toBe(true);
+      const read = async (options: Partial<ServeRunsOptions>) => {
+        const { url } = await serve(options);
+        const { events, error } = await collect(remoteRun({ url, agent: 'assistant', input: 'Hi' }));
+        expect(error).toBeUndefined();
+        return wire(events);
+      };
+      // By default everything but the raw chunks crosses, in the same order, with the same text.
+      expect(await read({})).toEqual(local.filter((e) => e.type !== 'model.event'));
+      expect(await read({ sendEvent: () => true })).toEqual(local);
+      // run.updated always crosses: the client must learn how the run ended.
+      expect((await read({ sendEvent: () => false })).map((e) => [e.type, e['status']])).toEqual([
+        ['run.updated', 'running'],
+        ['run.updated', 'completed'],
+      ]);
+    });
+
     it('unsubscribing in the client cancels the run on the server and closes its model socket', async () => {
       const { url, registry, server } = await serve();
       fx.server.enqueue({ text: 'Once upon a time', fault: { kind: 'hang' } });
