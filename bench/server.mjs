@@ -6,6 +6,9 @@
 //   /text/<n>/v1                    one message streamed as <n> text deltas
 //   /slow/<ms>/<id>/v1              one message, a delta every <ms> ms until the client
 //                                   closes; the close time (hrtime, ns) is kept under <id>
+//   /spread/<ms>/<id>/v1            the same, but each stream ticks on its own phase (from
+//                                   its start), as independent users' streams do, instead of
+//                                   all slow streams of one interval in the same tick
 //   /tools/<n>/v1                   a function_call while the input holds fewer than <n>
 //                                   function_call_output items, then a short final answer
 //   /toolwait/v1                    always a function_call (for cancels while a tool runs)
@@ -16,7 +19,7 @@
 // { closedNs }; /_stats answers { openSlow, openSockets, requests }.
 //
 // Bodies are pre-serialized and written in large chunks so the server is never the
-// bottleneck; the slow streams share one timer per interval.
+// bottleneck; the slow streams share one timer per interval (spread ones have their own).
 import { createServer } from 'node:http';
 
 const TEXT_DELTA = 'lorem ';
@@ -182,7 +185,7 @@ export function createBenchServer() {
     }
   };
 
-  const startSlow = (res, intervalMs, id) => {
+  const startSlow = (res, intervalMs, id, spread = false) => {
     const respId = `resp_slow_${++slowSeq}`;
     const { head, itemId } = messageEvents(respId, [], { complete: false });
     let seq = 4;
@@ -197,22 +200,26 @@ export function createBenchServer() {
     res.write(head);
     stream.write();
     openSlow++;
-    let ticker = tickers.get(intervalMs);
-    if (!ticker) {
+    const own = spread ? setInterval(() => stream.write(), intervalMs) : undefined;
+    let ticker = spread ? undefined : tickers.get(intervalMs);
+    if (!spread && !ticker) {
       ticker = { streams: new Set(), timer: undefined };
       ticker.timer = setInterval(() => {
         for (const s of ticker.streams) s.write();
       }, intervalMs);
       tickers.set(intervalMs, ticker);
     }
-    ticker.streams.add(stream);
+    ticker?.streams.add(stream);
     res.once('close', () => {
       const ns = process.hrtime.bigint();
       openSlow--;
-      ticker.streams.delete(stream);
-      if (ticker.streams.size === 0) {
-        clearInterval(ticker.timer);
-        tickers.delete(intervalMs);
+      clearInterval(own);
+      if (ticker) {
+        ticker.streams.delete(stream);
+        if (ticker.streams.size === 0) {
+          clearInterval(ticker.timer);
+          tickers.delete(intervalMs);
+        }
       }
       if (id !== '-') recordClose(id, ns);
     });
@@ -220,7 +227,7 @@ export function createBenchServer() {
 
   const handleModel = (req, res, mode, args, body) => {
     if (mode === 'text') return writeBody(res, textBody(Number(args[0])));
-    if (mode === 'slow') return startSlow(res, Number(args[0]), args[1]);
+    if (mode === 'slow' || mode === 'spread') return startSlow(res, Number(args[0]), args[1], mode === 'spread');
     if (mode === 'hist') return writeBody(res, okAnswer);
     if (mode === 'tools' || mode === 'toolwait') {
       let request;

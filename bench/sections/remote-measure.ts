@@ -14,8 +14,10 @@
 //   and with every event sent (sendEvent: () => true, mounted at /all), interleaved;
 // - cancel: client-side unsubscribe to the model socket closing at the bench server (monotonic
 //   clock shared by the processes of one machine), on /slow/10/<id> streams;
-// - concurrency: N remote streams open at once (/slow/1000/<id>: a delta a second each): server
-//   heap per stream after gc, and the server's event-loop delay p99 while they stream.
+// - concurrency: N remote streams open at once (/spread/1000/-: a delta a second each, each
+//   stream on its own phase as independent users' streams are): server heap per stream after
+//   gc, the server's event-loop delay p99 and its CPU while they stream.
+// The server runs with serveRuns' defaults (heartbeats, unattended policy, event filter).
 import { fork, type ChildProcess } from 'node:child_process';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -80,17 +82,18 @@ class RoutedModel implements Model {
 
 async function serverRole(): Promise<void> {
   process.once('SIGINT', () => process.exit(0)); // exits normally, so --cpu-prof writes its profile
+  process.once('disconnect', () => process.exit(0)); // the client process is gone
   let slowId = 'unset';
-  let holdSeq = 0;
   const textAgent = (deltas: number) => new Agent({ name: 'Text', model: new OpenAIResponsesModel({ client: client(`${origin}/text/${deltas}/v1`), model: 'bench' }) });
   const agents = {
     text: textAgent(sizes.deltas),
     slow: new Agent({ name: 'Slow', model: new RoutedModel(() => `${origin}/slow/10/${slowId}/v1`) }),
-    hold: new Agent({ name: 'Hold', model: new RoutedModel(() => `${origin}/slow/1000/hold-${process.pid}-${++holdSeq}/v1`) }),
+    // One client for every held stream, as a server has.
+    hold: new Agent({ name: 'Hold', model: new OpenAIResponsesModel({ client: client(`${origin}/spread/1000/-/v1`), model: 'bench' }) }),
   };
   // Cancelled runs' logs need not be kept: the registry forgets them at once.
-  const handler = serveRuns({ agents, registry: new MemoryRunRegistry({ retainMs: 0 }), heartbeatMs: 0 });
-  const sendAll = serveRuns({ agents, registry: new MemoryRunRegistry({ retainMs: 0 }), heartbeatMs: 0, sendEvent: () => true });
+  const handler = serveRuns({ agents, registry: new MemoryRunRegistry({ retainMs: 0 }) });
+  const sendAll = serveRuns({ agents, registry: new MemoryRunRegistry({ retainMs: 0 }), sendEvent: () => true });
   const listener = getRequestListener(handler);
   const listenerAll = getRequestListener(sendAll);
   const http = createServer((req, res) => void (req.url?.startsWith('/all/') ? listenerAll : listener)(req, res));
@@ -195,7 +198,7 @@ async function clientRole(): Promise<void> {
     }
 
     // ---- concurrency
-    const concurrency: { streams: number; failed: number; heapPerStreamKB: number; eldP99: number; eldMax: number; firstDeltaMs: number }[] = [];
+    const concurrency: { streams: number; failed: number; heapPerStreamKB: number; eldP99: number; eldMax: number; cpuShare: number; firstDeltaMs: number }[] = [];
     for (const n of parts.includes('concurrency') ? sizes.concurrency : []) {
       const baseline = (await ask<{ heap: number }>(server, { cmd: 'heap' })).heap;
       const subscriptions: Subscription[] = [];
@@ -233,7 +236,11 @@ async function clientRole(): Promise<void> {
       }
       await Promise.all(streaming);
       await ask(server, { cmd: 'eld-start' });
+      const cpuBefore = await ask<{ cpu: number }>(server, { cmd: 'cpu' });
+      const holdStart = performance.now();
       await new Promise((resolve) => setTimeout(resolve, sizes.holdMs));
+      const cpuAfter = await ask<{ cpu: number }>(server, { cmd: 'cpu' });
+      const cpuShare = (cpuAfter.cpu - cpuBefore.cpu) / 1000 / (performance.now() - holdStart);
       const eld = await ask<{ p99: number; max: number }>(server, { cmd: 'eld-stop' });
       const heap = (await ask<{ heap: number }>(server, { cmd: 'heap' })).heap;
       for (const s of subscriptions) s.unsubscribe();
@@ -241,7 +248,7 @@ async function clientRole(): Promise<void> {
         if (waited > 60_000) throw new Error('runs still active a minute after their cancel');
         await new Promise((resolve) => setTimeout(resolve, 50));
       }
-      concurrency.push({ streams: n, failed, heapPerStreamKB: (heap - baseline) / n / 1024, eldP99: eld.p99, eldMax: eld.max, firstDeltaMs: median(firstDeltas) });
+      concurrency.push({ streams: n, failed, heapPerStreamKB: (heap - baseline) / n / 1024, eldP99: eld.p99, eldMax: eld.max, cpuShare, firstDeltaMs: median(firstDeltas) });
     }
 
     const result = {

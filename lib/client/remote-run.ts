@@ -199,26 +199,30 @@ export function remoteRun<TOutput = string>(options: RemoteRunOptions): Observab
         }),
       );
     }
-    subscription.add(
-      events$.subscribe({
-        next: (event) => {
-          const terminal = event.type === 'run.updated' && event.status !== 'running';
-          if (terminal) over = true;
-          subscriber.next(event);
-          if (!terminal) return;
-          if (event.status === 'failed') subscriber.error(event.error ?? new RemoteRunError('The run failed.'));
-          else subscriber.complete();
-        },
-        error: fail,
-      }),
-    );
+    const stream = events$.subscribe({
+      next: (event) => {
+        const terminal = event.type === 'run.updated' && event.status !== 'running';
+        if (terminal) over = true;
+        subscriber.next(event);
+        if (!terminal) return;
+        if (event.status === 'failed') subscriber.error(event.error ?? new RemoteRunError('The run failed.'));
+        else subscriber.complete();
+      },
+      error: fail,
+    });
 
     return () => {
-      // Unsubscribing is a cancel, as it is for a local run; a POST not yet answered cancels once it is.
-      // The cancel goes out before the stream is closed, so the server hears it first.
-      if (!over && runId !== undefined) cancelOnServer(runId);
-      else if (!over) cancelWhenNamed = true;
       subscription.unsubscribe();
+      // Unsubscribing is a cancel, as it is for a local run; a POST not yet answered cancels once it is.
+      if (!over && runId !== undefined) {
+        cancelOnServer(runId);
+        // The stream closes a task later: closing it at once would put the abort's work ahead of
+        // the cancel request's (about 2 ms of a 4 ms cancel), and the server should hear the cancel first.
+        setTimeout(() => stream.unsubscribe(), 0);
+        return;
+      }
+      if (!over) cancelWhenNamed = true;
+      stream.unsubscribe();
     };
   });
 }

@@ -25,7 +25,15 @@ export async function readJsonBody<T>(request: Request, schema: z.ZodType<T>, li
 
 async function readText(request: Request, limit: number): Promise<string> {
   const tooLarge = () => new HttpError(413, 'payload_too_large', `The body is larger than ${limit} bytes.`);
-  if (Number(request.headers.get('content-length') ?? 0) > limit) throw tooLarge();
+  const declared = request.headers.get('content-length');
+  if (declared !== null && /^\d+$/.test(declared)) {
+    // The HTTP layer delivers exactly Content-Length bytes, so the size is known: read them in
+    // one go, which adapters such as @hono/node-server serve without a web stream (a cancel is
+    // handled a millisecond sooner).
+    if (Number(declared) > limit) throw tooLarge();
+    return utf8(new Uint8Array(await request.arrayBuffer()));
+  }
+  // A chunked body: read it as it comes, refusing it as soon as it is too large.
   if (!request.body) return '';
   const reader = request.body.getReader();
   const chunks: Uint8Array[] = [];
@@ -46,6 +54,10 @@ async function readText(request: Request, limit: number): Promise<string> {
     bytes.set(chunk, offset);
     offset += chunk.byteLength;
   }
+  return utf8(bytes);
+}
+
+function utf8(bytes: Uint8Array): string {
   try {
     return new TextDecoder('utf-8', { fatal: true }).decode(bytes);
   } catch {

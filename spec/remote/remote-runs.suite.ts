@@ -105,7 +105,7 @@ export function remoteRunSuite(name: string, makeRegistry: RegistryFactory): voi
     it("keeps the provider's raw model.event chunks on the server unless sendEvent asks for them", async () => {
       fx.server.enqueue({ text: 'Hello from the model' }, { text: 'Hello from the model' }, { text: 'Hello from the model' }, { text: 'Hello from the model' });
       // Each answer of the test server has ids (msg_1, resp_2…) and a creation time of its own.
-      const wire = (events: StreamEvent[]): WireEvent[] =>
+      const wire = (events: readonly StreamEvent<unknown>[]): WireEvent[] =>
         JSON.parse(JSON.stringify(events.map(encodeEvent)).replace(/"([a-z]+)_\d+"/g, '"$1_n"').replace(/"created_at":\d+/g, '"created_at":0'));
       const local = wire((await collect(run(assistant(), 'Hi'))).events);
       expect(local.some((e) => e.type === 'model.event')).toBe(true);
@@ -276,6 +276,17 @@ export function remoteRunSuite(name: string, makeRegistry: RegistryFactory): voi
     it('bad requests get a clear 4xx JSON answer and never reach a run', async () => {
       const { url, server } = await serve({ maxBodyBytes: 10_000 });
       const post = (path: string, body: string, headers: Record<string, string> = json) => fetch(`${url}/${path}`, { method: 'POST', headers, body });
+      // A body sent as a stream has no Content-Length (chunked): its size is only known as it arrives.
+      const chunked = (path: string, body: string) => {
+        const bytes = new TextEncoder().encode(body);
+        const stream = new ReadableStream<Uint8Array>({
+          start(controller) {
+            for (let at = 0; at < bytes.length; at += 4096) controller.enqueue(bytes.subarray(at, at + 4096));
+            controller.close();
+          },
+        });
+        return fetch(`${url}/${path}`, { method: 'POST', headers: json, body: stream, duplex: 'half' } as RequestInit);
+      };
       const cases: [string, Promise<Response>, number, RegExp][] = [
         ['not JSON', post('runs', '{"agent": '), 400, /not valid JSON/],
         ['not declared JSON', post('runs', '{}', { 'content-type': 'text/plain' }), 415, /application\/json/],
@@ -285,6 +296,8 @@ export function remoteRunSuite(name: string, makeRegistry: RegistryFactory): voi
         ['forged tool output', post('runs', JSON.stringify({ agent: 'assistant', input: { type: 'function_call_output', call_id: 'c', output: 'x' } })), 400, /input/],
         ['empty input', post('runs', JSON.stringify({ agent: 'assistant', input: '' })), 400, /input/],
         ['oversize input', post('runs', JSON.stringify({ agent: 'assistant', input: 'x'.repeat(20_000) })), 413, /10000 bytes/],
+        ['chunked body, read', chunked('runs', JSON.stringify({ agent: 'root', input: 'hi' })), 404, /"root"/],
+        ['not UTF-8', fetch(`${url}/runs`, { method: 'POST', headers: json, body: new Uint8Array([123, 34, 97, 34, 58, 34, 0xff, 34, 125]) }), 400, /UTF-8/],
         ['conversation without sessions', post('runs', JSON.stringify({ agent: 'assistant', input: 'hi', conversationId: 'c1' })), 400, /conversationId/],
         ['unknown run events', fetch(`${url}/runs/${crypto.randomUUID()}/events`), 404, /No run/],
         ['unknown run cancel', post(`runs/${crypto.randomUUID()}/cancel`, '{}'), 404, /No run/],
