@@ -98,7 +98,7 @@ async function serverRole(): Promise<void> {
   const listenerAll = getRequestListener(sendAll);
   const http = createServer((req, res) => void (req.url?.startsWith('/all/') ? listenerAll : listener)(req, res));
   http.listen(0, '127.0.0.1', () => process.send!({ port: (http.address() as AddressInfo).port }));
-  const eld = monitorEventLoopDelay({ resolution: 10 });
+  const eld = eldMonitor();
   process.on('message', async (message: Command) => {
     switch (message.cmd) {
       case 'cpu':
@@ -119,16 +119,36 @@ async function serverRole(): Promise<void> {
         }
         return process.send!({ heap: process.memoryUsage().heapUsed });
       case 'eld-start':
-        eld.reset();
-        eld.enable();
-        return process.send!({ ok: true });
       case 'eld-stop':
-        eld.disable();
-        return process.send!({ p99: eld.percentile(99) / 1e6, max: eld.max / 1e6 });
+        return eld(message);
       case 'runs':
         return process.send!({ runs: handler.activeRuns });
     }
   });
+}
+
+/** Answers eld-start / eld-stop: this process's event-loop delay between them. */
+function eldMonitor(): (command: { cmd: 'eld-start' | 'eld-stop' }) => void {
+  const eld = monitorEventLoopDelay({ resolution: 10 });
+  return ({ cmd }) => {
+    if (cmd === 'eld-start') {
+      eld.reset();
+      eld.enable();
+      return process.send!({ ok: true });
+    }
+    eld.disable();
+    process.send!({ p99: eld.percentile(99) / 1e6, max: eld.max / 1e6 });
+  };
+}
+
+/**
+ * A process that does nothing but measure its event-loop delay: on a shared machine its
+ * delay is what the scheduler alone costs, to be read next to the server's.
+ */
+function idleRole(): void {
+  process.once('disconnect', () => process.exit(0));
+  process.on('message', eldMonitor());
+  process.send!({ ready: true });
 }
 
 // ------------------------------------------------------------------ client role
@@ -144,7 +164,12 @@ async function clientRole(): Promise<void> {
     execArgv: ['--import', pathToFileURL(fileURLToPath(new URL('../ts-loader.mjs', import.meta.url))).href, '--expose-gc', '--max-old-space-size=4096', ...(process.env['REMOTE_CPU_PROF'] ? ['--cpu-prof', `--cpu-prof-dir=${process.env['REMOTE_CPU_PROF']}`] : [])],
     stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
   });
+  const idle = fork(fileURLToPath(import.meta.url), ['--role=idle'], {
+    execArgv: ['--import', pathToFileURL(fileURLToPath(new URL('../ts-loader.mjs', import.meta.url))).href],
+    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+  });
   try {
+    await new Promise((resolve) => idle.once('message', resolve));
     const { port } = await new Promise<{ port: number }>((resolve) => server.once('message', (m) => resolve(m as { port: number })));
     const url = `http://127.0.0.1:${port}/agents`;
 
@@ -198,7 +223,7 @@ async function clientRole(): Promise<void> {
     }
 
     // ---- concurrency
-    const concurrency: { streams: number; failed: number; heapPerStreamKB: number; eldP99: number; eldMax: number; cpuShare: number; firstDeltaMs: number }[] = [];
+    const concurrency: { streams: number; failed: number; heapPerStreamKB: number; eldP99: number; eldMax: number; idleEldP99: number; cpuShare: number; firstDeltaMs: number }[] = [];
     for (const n of parts.includes('concurrency') ? sizes.concurrency : []) {
       const baseline = (await ask<{ heap: number }>(server, { cmd: 'heap' })).heap;
       const subscriptions: Subscription[] = [];
@@ -235,20 +260,23 @@ async function clientRole(): Promise<void> {
         await Promise.all(named);
       }
       await Promise.all(streaming);
-      await ask(server, { cmd: 'eld-start' });
+      await Promise.all([ask(server, { cmd: 'eld-start' }), ask(idle, { cmd: 'eld-start' })]);
       const cpuBefore = await ask<{ cpu: number }>(server, { cmd: 'cpu' });
       const holdStart = performance.now();
       await new Promise((resolve) => setTimeout(resolve, sizes.holdMs));
       const cpuAfter = await ask<{ cpu: number }>(server, { cmd: 'cpu' });
       const cpuShare = (cpuAfter.cpu - cpuBefore.cpu) / 1000 / (performance.now() - holdStart);
-      const eld = await ask<{ p99: number; max: number }>(server, { cmd: 'eld-stop' });
+      const [eld, idleEld] = await Promise.all([
+        ask<{ p99: number; max: number }>(server, { cmd: 'eld-stop' }),
+        ask<{ p99: number; max: number }>(idle, { cmd: 'eld-stop' }),
+      ]);
       const heap = (await ask<{ heap: number }>(server, { cmd: 'heap' })).heap;
       for (const s of subscriptions) s.unsubscribe();
       for (let waited = 0; (await ask<{ runs: number }>(server, { cmd: 'runs' })).runs > 0; waited += 50) {
         if (waited > 60_000) throw new Error('runs still active a minute after their cancel');
         await new Promise((resolve) => setTimeout(resolve, 50));
       }
-      concurrency.push({ streams: n, failed, heapPerStreamKB: (heap - baseline) / n / 1024, eldP99: eld.p99, eldMax: eld.max, cpuShare, firstDeltaMs: median(firstDeltas) });
+      concurrency.push({ streams: n, failed, heapPerStreamKB: (heap - baseline) / n / 1024, eldP99: eld.p99, eldMax: eld.max, idleEldP99: idleEld.p99, cpuShare, firstDeltaMs: median(firstDeltas) });
     }
 
     const result = {
@@ -265,15 +293,19 @@ async function clientRole(): Promise<void> {
         reps: sizes.reps,
       },
       cancel: { samples: cancels.length, median: median(cancels), p99: percentile(cancels, 99) },
+      batch: sizes.batch,
+      holdMs: sizes.holdMs,
       concurrency,
     };
     console.log(JSON.stringify(result));
   } finally {
     server.kill('SIGINT');
+    idle.kill();
   }
 }
 
 if (argv.includes('--role=server')) await serverRole();
+else if (argv.includes('--role=idle')) idleRole();
 else {
   await clientRole();
   process.exit(0);
