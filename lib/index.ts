@@ -98,6 +98,7 @@ export {
 export type { CancelMode, CancelRequest } from './run/cancel-request.js';
 export { resume, run, type ResumeOptions } from './run.js';
 export { RunStateError } from './errors/run-state-error.js';
+export { RunOwnerLostError } from './errors/run-owner-lost-error.js';
 export type { SuspendedCall, SuspendedRun } from './run/suspended-run.js';
 export type { ModelRetryOptions, RunOptions } from './run/run-options.js';
 export { MemorySession } from './session/memory-session.js';

@@ -19,4 +19,6 @@ export const sectionFiles = [
   'durable.mjs',
   // Remote runs over HTTP: serveRuns and remoteRun in two processes (rxjs-agents only).
   'remote.mjs',
+  // Many nodes: the RedisRunRegistry's event log and cross-node cancel (rxjs-agents only).
+  'nodes.mjs',
 ];

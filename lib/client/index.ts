@@ -7,6 +7,7 @@ export type { FetchLike } from './event-stream.js';
 export {
   remoteRun,
   type AttachRemoteRunOptions,
+  type LateControl,
   type ReconnectOptions,
   type RemoteRunCommonOptions,
   type RemoteRunOptions,

@@ -18,6 +18,7 @@ import {
 } from 'rxjs';
 import { decodeEvent, type WireEvent } from '../events/event-codec.js';
 import type { StreamEvent } from '../events/stream-event.js';
+import type { TerminalRunStatus } from '../events/run-status.js';
 import type { RunInput } from '../items/input-item.js';
 import type { CancelRequest } from '../run/cancel-request.js';
 import type { ToolApprovalDecision } from '../tools/approval-desk.js';
@@ -33,6 +34,17 @@ export interface ReconnectOptions {
   /** Longest delay between attempts. Default 5 s. */
   readonly maxDelayMs?: number;
 }
+
+/**
+ * A control that reached the server after the run had ended (HTTP 409), so the
+ * run did not use it: an injected input, an approval answer or a cancel, with the
+ * status the run ended in.
+ */
+export type LateControl = (
+  | { readonly kind: 'inject'; readonly input: RunInput }
+  | { readonly kind: 'approval'; readonly decision: ToolApprovalDecision }
+  | { readonly kind: 'cancel'; readonly request: CancelRequest }
+) & { readonly status?: TerminalRunStatus };
 
 /** Options shared by starting a remote run and attaching to one. */
 export interface RemoteRunCommonOptions {
@@ -56,6 +68,11 @@ export interface RemoteRunCommonOptions {
   readonly detach$?: Observable<unknown>;
   /** Told the run's id as soon as the server names it (keep it to attach after a reload). */
   readonly onRunId?: (runId: string) => void;
+  /**
+   * Told of each control that arrived after the run ended and was not used (an
+   * input injected as the run finished, say), so the app can offer it again.
+   */
+  readonly onLate?: (late: LateControl) => void;
   readonly reconnect?: ReconnectOptions;
 }
 
@@ -117,17 +134,30 @@ export function remoteRun<TOutput = string>(options: RemoteRunOptions): Observab
 
     // Control requests go out in the order they were made, once the run has an id.
     const answers = new Subject<ToolApprovalDecision>();
+    const late = (body: LateControl) => options.onLate?.(body);
     const controls = merge(
-      (options.cancel$ ?? EMPTY).pipe(map((c) => ['cancel', typeof c === 'string' ? { reason: c } : c] as const)),
-      (options.inject$ ?? EMPTY).pipe(map((input) => ['inject', { input }] as const)),
+      (options.cancel$ ?? EMPTY).pipe(map((request) => ['cancel', request] as const)),
+      (options.inject$ ?? EMPTY).pipe(map((input) => ['inject', input] as const)),
       merge(options.approvals$ ?? EMPTY, answers).pipe(map((decision) => ['approvals', decision] as const)),
     ).pipe(
-      concatMap(([path, body]) =>
+      concatMap(([path, value]) =>
         named$.pipe(
           take(1),
-          concatMap((id) => from(post(id, path, body))),
-          // 409: the run is already over; its terminal event says how it ended.
-          concatMap((response) => (response.ok || response.status === 409 ? EMPTY : from(responseError(response)))),
+          concatMap((id) => from(post(id, path, wireBody(path, value)))),
+          concatMap((response) => {
+            if (response.ok) return EMPTY;
+            if (response.status !== 409) return from(responseError(response));
+            // 409: the run is already over; what was sent was not used.
+            return from(endedStatus(response)).pipe(
+              concatMap((status) => {
+                const when = status ? { status } : {};
+                if (path === 'inject') late({ kind: 'inject', input: value as RunInput, ...when });
+                else if (path === 'approvals') late({ kind: 'approval', decision: value as ToolApprovalDecision, ...when });
+                else late({ kind: 'cancel', request: value as CancelRequest, ...when });
+                return EMPTY;
+              }),
+            );
+          }),
           concatMap((error) => throwError(() => error)),
         ),
       ),
@@ -225,4 +255,22 @@ export function remoteRun<TOutput = string>(options: RemoteRunOptions): Observab
       stream.unsubscribe();
     };
   });
+}
+
+/** The JSON body of a control request. */
+function wireBody(path: 'cancel' | 'inject' | 'approvals', value: unknown): unknown {
+  if (path === 'inject') return { input: value };
+  if (path === 'cancel') return typeof value === 'string' ? { reason: value } : value;
+  return value;
+}
+
+/** The terminal status a 409 answer names, if any. */
+async function endedStatus(response: Response): Promise<TerminalRunStatus | undefined> {
+  try {
+    const body = (await response.json()) as { error?: { status?: unknown } };
+    const status = body.error?.status;
+    return status === 'completed' || status === 'failed' || status === 'cancelled' || status === 'suspended' ? status : undefined;
+  } catch {
+    return undefined;
+  }
 }

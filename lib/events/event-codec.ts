@@ -10,6 +10,7 @@ import {
 } from '../errors/agents-error.js';
 import { ConversationBusyError } from '../errors/conversation-busy-error.js';
 import { RunStateError } from '../errors/run-state-error.js';
+import { RunOwnerLostError } from '../errors/run-owner-lost-error.js';
 import { InputGuardrailTripwireTriggered, OutputGuardrailTripwireTriggered } from '../errors/guardrail-tripwire.js';
 import { ToolCallError } from '../errors/tool-call-error.js';
 import type { ToolApprovalDecision } from '../tools/approval-desk.js';
@@ -124,6 +125,7 @@ const errorClasses: Readonly<Record<string, new (...args: never[]) => Error>> = 
   AgentsError,
   ConversationBusyError,
   RunStateError,
+  RunOwnerLostError,
   SessionError,
   UserCodeError,
   MaxTurnsExceededError,

@@ -9,20 +9,22 @@ export type HttpErrorCode =
   | 'unsupported_media_type'
   | 'internal_error';
 
-/** A request refused before it reached a run; answered as `{ error: { code, message } }`. */
+/** A request refused before it reached a run; answered as `{ error: { code, message, ...details } }`. */
 export class HttpError extends Error {
   constructor(
     readonly status: number,
     readonly code: HttpErrorCode,
     message: string,
     readonly headers: Readonly<Record<string, string>> = {},
+    /** More of the answer, plain strings (a run's terminal `status` for `run_ended`). */
+    readonly details: Readonly<Record<string, string>> = {},
   ) {
     super(message);
     this.name = 'HttpError';
   }
 
-  /** The JSON answer: code and message only, never a stack. */
+  /** The JSON answer: code, message and details only, never a stack. */
   toResponse(): Response {
-    return Response.json({ error: { code: this.code, message: this.message } }, { status: this.status, headers: this.headers });
+    return Response.json({ error: { ...this.details, code: this.code, message: this.message } }, { status: this.status, headers: this.headers });
   }
 }

@@ -6,5 +6,5 @@
  */
 export { HttpError, type HttpErrorCode } from './http-error.js';
 export { MemoryRunRegistry, type MemoryRunRegistryOptions } from './memory-run-registry.js';
-export type { LoggedEvent, OwnedRun, RunControl, RunRecord, RunRegistry } from './run-registry.js';
+export type { ControlOutcome, ControlReceiver, LoggedEvent, OwnedRun, RunControl, RunRecord, RunRegistry } from './run-registry.js';
 export { serveRuns, withoutRawModelEvents, type RunRequestInfo, type RunsHandler, type ServeRunsOptions, type ServerRunOptions } from './serve-runs.js';

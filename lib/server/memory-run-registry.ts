@@ -1,6 +1,8 @@
 import { concat, defer, EMPTY, from, type Observable, Subject, throwError } from 'rxjs';
+import type { TerminalRunStatus } from '../events/run-status.js';
+import { terminalStatusOf } from './terminal-status-of.js';
 import type { WireEvent } from '../events/event-codec.js';
-import type { LoggedEvent, OwnedRun, RunControl, RunRecord, RunRegistry } from './run-registry.js';
+import type { ControlOutcome, ControlReceiver, LoggedEvent, OwnedRun, RunControl, RunRecord, RunRegistry } from './run-registry.js';
 
 /** Options of {@link MemoryRunRegistry}. */
 export interface MemoryRunRegistryOptions {
@@ -12,7 +14,8 @@ interface Entry {
   readonly record: RunRecord;
   readonly log: WireEvent[];
   readonly live: Subject<LoggedEvent>;
-  readonly controls: Subject<RunControl>;
+  readonly receive: ControlReceiver;
+  status?: TerminalRunStatus;
   ended: boolean;
 }
 
@@ -40,23 +43,22 @@ export class MemoryRunRegistry implements RunRegistry {
     return this.runs.size;
   }
 
-  async create(record: RunRecord): Promise<OwnedRun> {
+  async create(record: RunRecord, receive: ControlReceiver): Promise<OwnedRun> {
     this.sweep();
     if (this.runs.has(record.id)) throw new RangeError(`A run with id ${record.id} already exists.`);
-    const entry: Entry = { record, log: [], live: new Subject(), controls: new Subject(), ended: false };
+    const entry: Entry = { record, log: [], live: new Subject(), receive, ended: false };
     this.runs.set(record.id, entry);
     return {
       append: (event) => {
         if (entry.ended) throw new RangeError(`Run ${record.id} is over: nothing more can be appended.`);
+        entry.status ??= terminalStatusOf(event);
         entry.log.push(event);
         entry.live.next({ id: String(entry.log.length), event });
       },
-      controls: entry.controls.asObservable(),
       end: async () => {
         if (entry.ended) return;
         entry.ended = true;
         entry.live.complete();
-        entry.controls.complete();
         this.finished.push({ id: record.id, expiresAt: performance.now() + this.retainMs });
       },
     };
@@ -81,11 +83,10 @@ export class MemoryRunRegistry implements RunRegistry {
     });
   }
 
-  async send(id: string, control: RunControl): Promise<boolean> {
+  async send(id: string, control: RunControl): Promise<ControlOutcome> {
     const entry = this.runs.get(id);
-    if (!entry || entry.ended) return false;
-    entry.controls.next(control);
-    return true;
+    if (entry && !entry.ended && entry.receive(control)) return { accepted: true };
+    return entry?.status ? { accepted: false, status: entry.status } : { accepted: false };
   }
 
   /** Forgets every finished run whose retention is over. */

@@ -1,17 +1,4 @@
-import {
-  distinctUntilChanged,
-  EMPTY,
-  filter,
-  map,
-  merge,
-  type Observable,
-  scan,
-  share,
-  startWith,
-  Subject,
-  switchMap,
-  timer,
-} from 'rxjs';
+import { distinctUntilChanged, EMPTY, map, merge, type Observable, scan, startWith, Subject, switchMap, timer } from 'rxjs';
 import type { Agent, AnyAgent } from '../agent/agent.js';
 import { encodeError, encodeEvent, type WireEvent } from '../events/event-codec.js';
 import type { StreamEvent } from '../events/stream-event.js';
@@ -19,6 +6,7 @@ import type { RunInput } from '../items/input-item.js';
 import { run } from '../run.js';
 import type { CancelRequest } from '../run/cancel-request.js';
 import type { RunOptions } from '../run/run-options.js';
+import type { ToolApprovalDecision } from '../tools/approval-desk.js';
 import type { RunControl, RunRecord, RunRegistry } from './run-registry.js';
 
 /** What the host needs to start one run. */
@@ -56,19 +44,31 @@ export function runHost(registry: RunRegistry, detachedGraceMs: number): RunHost
     },
 
     async start({ record, agent, input, options, sendEvent = () => true }) {
-      const owned = await registry.create(record);
-      const controls = owned.controls.pipe(share());
-      const logFailed$ = new Subject<CancelRequest>();
-      const of = <T extends RunControl['type']>(type: T) =>
-        controls.pipe(filter((c): c is Extract<RunControl, { type: T }> => c.type === type));
-      const cancel$ = merge(
-        of('cancel').pipe(map((c) => ({ reason: c.reason ?? 'cancelled by the client', mode: c.mode ?? 'immediate' }))),
-        unattended(controls, detachedGraceMs),
-        closing$,
-        logFailed$,
-      );
-
+      const cancels = new Subject<CancelRequest>();
+      const injects = new Subject<RunInput>();
+      const approvals = new Subject<ToolApprovalDecision>();
+      const presence = new Subject<number>();
       let terminal = false;
+      // A control is taken only while the run can still act on it; later, the sender hears it was too late.
+      const receive = (control: RunControl): boolean => {
+        if (terminal) return false;
+        switch (control.type) {
+          case 'cancel':
+            cancels.next({ reason: control.reason ?? 'cancelled by the client', mode: control.mode ?? 'immediate' });
+            return true;
+          case 'inject':
+            return take(injects, control.input);
+          case 'approval':
+            return take(approvals, control.decision);
+          default:
+            presence.next(control.type === 'attached' ? 1 : -1);
+            return true;
+        }
+      };
+      const owned = await registry.create(record, receive);
+      const logFailed$ = new Subject<CancelRequest>();
+      const cancel$ = merge(cancels, unattended(presence, detachedGraceMs), closing$, logFailed$);
+
       const logFailed = () => logFailed$.next('the event log failed');
       const append = (event: WireEvent) => {
         if (event.type === 'run.updated' && event['status'] !== 'running') terminal = true;
@@ -83,6 +83,7 @@ export function runHost(registry: RunRegistry, detachedGraceMs: number): RunHost
       const done = new Promise<void>((resolve) => (finish = resolve));
       ended.add(done);
       const end = () => {
+        terminal = true;
         active--;
         ended.delete(done);
         void owned.end().catch(() => undefined).then(finish);
@@ -90,8 +91,8 @@ export function runHost(registry: RunRegistry, detachedGraceMs: number): RunHost
       run(agent as Agent<unknown, unknown>, input, {
         ...options,
         cancel$,
-        inject$: of('inject').pipe(map((c) => c.input)),
-        approvals$: of('approval').pipe(map((c) => c.decision)),
+        inject$: injects,
+        approvals$: approvals,
       })
         .subscribe({
           next: (event) => {
@@ -114,16 +115,22 @@ export function runHost(registry: RunRegistry, detachedGraceMs: number): RunHost
 }
 
 /** A cancel once no client has been attached for `graceMs`; a new attach stops the clock. */
-function unattended(controls: Observable<RunControl>, graceMs: number): Observable<CancelRequest> {
+function unattended(presence: Observable<number>, graceMs: number): Observable<CancelRequest> {
   if (!Number.isFinite(graceMs)) return EMPTY;
-  return controls.pipe(
-    filter((c) => c.type === 'attached' || c.type === 'detached'),
-    scan((attached, c) => attached + (c.type === 'attached' ? 1 : -1), 0),
+  return presence.pipe(
+    scan((attached, change) => attached + change, 0),
     startWith(0),
     map((attached) => attached <= 0),
     distinctUntilChanged(),
     switchMap((alone) => (alone ? timer(graceMs).pipe(map(() => 'no client is attached')) : EMPTY)),
   );
+}
+
+/** Hands `value` to the run if it still listens to `subject`. */
+function take<T>(subject: Subject<T>, value: T): boolean {
+  if (!subject.observed) return false;
+  subject.next(value);
+  return true;
 }
 
 function toError(error: unknown): Error {

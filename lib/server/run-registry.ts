@@ -1,5 +1,6 @@
 import type { Observable } from 'rxjs';
 import type { WireEvent } from '../events/event-codec.js';
+import type { RunStatus } from '../events/run-status.js';
 import type { RunInput } from '../items/input-item.js';
 import type { CancelMode } from '../run/cancel-request.js';
 import type { ToolApprovalDecision } from '../tools/approval-desk.js';
@@ -30,7 +31,18 @@ export type RunControl =
   /** A client stopped reading them (it left, detached, or its connection dropped). */
   | { readonly type: 'detached' };
 
-/** The owner's side of a run: it appends the events and receives the controls. */
+/**
+ * Takes a control message sent to a run, in the process that executes it: true
+ * when the run took it, false when it came too late (the run has ended).
+ */
+export type ControlReceiver = (control: RunControl) => boolean;
+
+/** What became of a control message: the run took it, or it is over (with its terminal status when known). */
+export type ControlOutcome =
+  | { readonly accepted: true }
+  | { readonly accepted: false; readonly status?: Exclude<RunStatus, 'running'> };
+
+/** The owner's side of a run: it appends the events; the controls reach the `receive` it registered. */
 export interface OwnedRun {
   /**
    * Appends an event to the run's log. Called in event order without waiting for
@@ -38,8 +50,6 @@ export interface OwnedRun {
    * asynchronously returns the write's promise; a rejection cancels the run.
    */
   append(event: WireEvent): void | Promise<unknown>;
-  /** Control messages sent to this run from any node, until `end`. May be subscribed several times. */
-  readonly controls: Observable<RunControl>;
   /** The run is over (its last event is appended): readers complete, controls stop, the log expires later. */
   end(): Promise<void>;
 }
@@ -54,8 +64,12 @@ export interface OwnedRun {
  * store) lets any node serve any request for any run.
  */
 export interface RunRegistry {
-  /** Records a new run executed by the calling process. */
-  create(record: RunRecord): Promise<OwnedRun>;
+  /**
+   * Records a new run executed by the calling process. Control messages sent to it
+   * from any node reach `receive`, in order, until `end`. A registry that learns the
+   * run is no longer this process's to run (its ownership lapsed) sends it a `cancel`.
+   */
+  create(record: RunRecord, receive: ControlReceiver): Promise<OwnedRun>;
   /** The run's record; undefined when the id is unknown or has expired. */
   find(id: string): Promise<RunRecord | undefined>;
   /**
@@ -64,6 +78,9 @@ export interface RunRegistry {
    * `RangeError` when `after` is not an id of this run.
    */
   events(id: string, after?: string): Observable<LoggedEvent>;
-  /** Delivers a control message to the run's owner; false when the run is unknown or over. */
-  send(id: string, control: RunControl): Promise<boolean>;
+  /**
+   * Delivers a control message to the run's owner and says whether the run took it.
+   * Not accepted: the run is unknown, over, or ended before the message reached it.
+   */
+  send(id: string, control: RunControl): Promise<ControlOutcome>;
 }

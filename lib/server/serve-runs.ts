@@ -145,8 +145,11 @@ export function serveRuns(options: ServeRunsOptions): RunsHandler {
   };
 
   const control = async (id: string, message: RunControl): Promise<Response> => {
-    if (!(await registry.send(id, message))) throw new HttpError(409, 'run_ended', 'The run is over.');
-    return Response.json({ accepted: true }, { status: 202 });
+    const outcome = await registry.send(id, message);
+    if (outcome.accepted) return Response.json({ accepted: true }, { status: 202 });
+    // Too late: say how the run ended, so the client knows its input or answer was not used.
+    const { status } = outcome;
+    throw new HttpError(409, 'run_ended', status ? `The run is over (${status}).` : 'The run is over.', {}, status ? { status } : {});
   };
 
   const route = async (request: Request): Promise<Response> => {

@@ -1,7 +1,7 @@
-import { filter, firstValueFrom, map, Subject, take, tap, toArray } from 'rxjs';
+import { filter, firstValueFrom, map, of, Subject, take, tap, toArray } from 'rxjs';
 import { afterEach, describe, expect, it } from 'vitest';
 import { z } from 'zod';
-import { remoteRun, RemoteRunError, type StartRemoteRunOptions } from '../../lib/client/index.js';
+import { type LateControl, remoteRun, RemoteRunError, type StartRemoteRunOptions } from '../../lib/client/index.js';
 import {
   Agent,
   encodeEvent,
@@ -64,13 +64,13 @@ export function remoteRunSuite(name: string, makeRegistry: RegistryFactory): voi
       const inner = await makeRegistry();
       const delivered = new Subject<RunControl>();
       const registry: RunRegistry = {
-        create: (record) => inner.create(record),
+        create: (record, receive) => inner.create(record, receive),
         find: (id) => inner.find(id),
         events: (id, after) => inner.events(id, after),
         send: async (id, control) => {
-          const sent = await inner.send(id, control);
-          if (sent) delivered.next(control);
-          return sent;
+          const outcome = await inner.send(id, control);
+          if (outcome.accepted) delivered.next(control);
+          return outcome;
         },
       };
       return { registry, delivered };
@@ -330,7 +330,40 @@ export function remoteRunSuite(name: string, makeRegistry: RegistryFactory): voi
       expect(badResume.error).toBeInstanceOf(RemoteRunError);
       cancel$.next('enough');
       expect(terminalOf((await done).events)).toMatchObject({ status: 'cancelled', reason: 'enough' });
-      expect((await post('cancel', {})).status).toBe(409);
+      const late = await post('cancel', {});
+      expect(late.status).toBe(409);
+      expect(await late.json()).toMatchObject({ error: { code: 'run_ended', status: 'cancelled' } });
+    });
+
+    it('input that arrives after the run ended is refused with its terminal status, and the client is told', async () => {
+      const { url } = await serve();
+      fx.server.enqueue({ text: 'Done.' });
+      const { id: named, done } = start({ url, agent: 'assistant', input: 'Hi' });
+      const id = await named;
+      expect(terminalOf((await done).events)).toMatchObject({ status: 'completed' });
+      const answer = await fetch(`${url}/runs/${id}/inject`, { method: 'POST', headers: json, body: JSON.stringify({ input: 'One more thing' }) });
+      expect(answer.status).toBe(409);
+      expect(await answer.json()).toEqual({ error: { code: 'run_ended', message: 'The run is over (completed).', status: 'completed' } });
+
+      // Attached to the ended run, a client's inject comes back as late input, not lost without a word.
+      const late: LateControl[] = [];
+      let lateSeen!: () => void;
+      const reported = new Promise<void>((resolve) => (lateSeen = resolve));
+      const attached = await collect(
+        remoteRun({
+          url,
+          runId: id,
+          inject$: of('One more thing'),
+          onLate: (control) => {
+            late.push(control);
+            lateSeen();
+          },
+          // The replay (which ends the Observable) waits until the inject was answered.
+          fetch: (input, init) => (String(input).endsWith('/events') ? reported.then(() => fetch(input, init)) : fetch(input, init)),
+        }),
+      );
+      expect(attached.error).toBeUndefined();
+      expect(late).toEqual([{ kind: 'inject', input: 'One more thing', status: 'completed' }]);
     });
 
     it('a failed run fails the client with the same typed error, and no stack crosses the wire', async () => {
@@ -402,7 +435,9 @@ export function remoteRunSuite(name: string, makeRegistry: RegistryFactory): voi
       const log = await serverLog(registry, id);
       expect(terminalOf(log)).toMatchObject({ status: 'completed' });
       expect(again.events.map(encodeEvent)).toEqual(log);
-      const tail = await collect(remoteRun({ url, runId: id, lastEventId: '3' }));
+      // Ids are the registry's own (1, 2, 3… in memory; stream ids on Redis).
+      const ids = await firstValueFrom(registry.events(id).pipe(map((logged) => logged.id), toArray()));
+      const tail = await collect(remoteRun({ url, runId: id, lastEventId: ids[2]! }));
       expect(tail.events.map(encodeEvent)).toEqual(log.slice(3));
     });
 
