@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Redis } from 'ioredis';
 import { firstValueFrom, filter, type Observable, type Subscription } from 'rxjs';
+import { UserError } from '../errors/agents-error.js';
 import { RunOwnerLostError } from '../errors/run-owner-lost-error.js';
 import { encodeError, type WireEvent } from '../events/event-codec.js';
 import type { TerminalRunStatus } from '../events/run-status.js';
@@ -72,14 +73,19 @@ export class RedisRunRegistry implements RunRegistry {
   private readonly replies: Subscription;
   private readonly repliesReady: Promise<unknown>;
   private readonly timers: ReturnType<typeof setInterval>[];
+  /** When the last renewal that succeeded was sent (the leases reach a claim beyond it). */
+  private renewedAt = performance.now();
 
   constructor(options: RedisRunRegistryOptions) {
+    if (!options?.client) throw new UserError('RedisRunRegistry needs `client`: an ioredis client.');
     this.client = options.client;
     this.prefix = options.prefix ?? 'rxjs-agents:runs';
     this.leaseMs = options.leaseMs ?? 10_000;
     this.retainMs = options.retainMs ?? 5 * 60_000;
     this.maxEvents = options.maxEvents ?? 100_000;
-    if (!(this.leaseMs >= 100)) throw new RangeError(`leaseMs must be at least 100 (got ${this.leaseMs}).`);
+    for (const [name, value, least] of [['leaseMs', this.leaseMs, 100], ['retainMs', this.retainMs, 0], ['maxEvents', this.maxEvents, 1]] as const) {
+      if (!Number.isFinite(value) || value < least) throw new UserError(`RedisRunRegistry: ${name} must be a number of at least ${least} (got ${value}).`);
+    }
 
     this.inbox = openRunInbox(this.client, this.inboxOf(this.nodeId), (id, control) => this.owned.get(id)?.(control) ?? false);
     const replies$: Observable<string | null> = redisHub(this.client).channel$(this.replyChannel);
@@ -105,6 +111,7 @@ export class RedisRunRegistry implements RunRegistry {
     const leases = this.leases;
     const created = await createRun.run(this.client, [meta, leases], [id, record.identity, record.agent, this.nodeId, this.claimMs]);
     if (created !== 1) throw new RangeError(`A run with id ${id} already exists.`);
+    this.renewedAt = Math.max(this.renewedAt, performance.now() - this.leaseMs / 4);
     this.owned.set(id, receive);
 
     // Events appended while a batch is being written go together in the next one.
@@ -117,7 +124,8 @@ export class RedisRunRegistry implements RunRegistry {
       const batch = pending;
       pending = [];
       const args = [this.nodeId, this.maxEvents, this.retainMs, id, terminal ?? '', ...batch];
-      if ((await appendEvents.run(this.client, [meta, log, leases], args)) !== 1) {
+      // A store stalled for longer than a claim cannot keep the run: other nodes will end it.
+      if ((await within(appendEvents.run(this.client, [meta, log, leases], args), this.claimMs)) !== 1) {
         throw new RunOwnerLostError(`Run ${id} is no longer this node's: its events cannot be appended.`);
       }
     };
@@ -190,13 +198,18 @@ export class RedisRunRegistry implements RunRegistry {
   }
 
   private async renew(): Promise<void> {
+    const sentAt = performance.now();
     try {
       const ids = [...this.owned.keys()];
-      const lost = (await renewLeases.run(this.client, [this.leases, this.inboxOf(this.nodeId)], [this.claimMs, this.leaseMs * 3, ...ids])) as string[];
+      const renewal = renewLeases.run(this.client, [this.leases, this.inboxOf(this.nodeId)], [this.claimMs, this.leaseMs * 3, ...ids]);
+      const lost = (await within(renewal, this.claimMs)) as string[];
+      this.renewedAt = sentAt;
       // Another node ended these runs while this one could not renew: stop them here too.
       for (const id of lost) this.owned.get(id)?.({ type: 'cancel', reason: 'this server lost the run (its lease lapsed)' });
     } catch {
-      // Redis is unreachable: the next tick tries again; meanwhile the leases may lapse, which is what they are for.
+      // Unrenewed for longer than a claim, the runs are (or will be) ended by another node: stop them.
+      if (performance.now() - this.renewedAt <= this.claimMs) return;
+      for (const receive of this.owned.values()) receive({ type: 'cancel', reason: 'this server lost its connection to Redis' });
     }
   }
 
@@ -229,4 +242,13 @@ export class RedisRunRegistry implements RunRegistry {
   private inboxOf(node: string): string {
     return `${this.prefix}:node:${node}`;
   }
+}
+
+/** `promise`, or a rejection once `ms` have passed without it settling. */
+function within<T>(promise: Promise<T>, ms: number): Promise<T> {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const late = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new RunOwnerLostError(`Redis did not answer within ${ms} ms.`)), ms);
+  });
+  return Promise.race([promise, late]).finally(() => clearTimeout(timer));
 }

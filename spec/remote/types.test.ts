@@ -1,8 +1,10 @@
 import type { Observable } from 'rxjs';
 import { describe, expectTypeOf, it } from 'vitest';
-import { remoteRun, type RemoteRunOptions } from '../../lib/client/index.js';
-import { Agent, ScriptedModel, type StreamEvent } from '../../lib/index.js';
-import { type RunsHandler, serveRuns } from '../../lib/server/index.js';
+import type { Redis } from 'ioredis';
+import { type LateControl, remoteRun, type RemoteRunOptions } from '../../lib/client/index.js';
+import { Agent, ScriptedModel, type RunInput, type StreamEvent, type TerminalRunStatus } from '../../lib/index.js';
+import { RedisRunRegistry } from '../../lib/redis/index.js';
+import { type ControlOutcome, type RunRegistry, type RunsHandler, serveRuns } from '../../lib/server/index.js';
 
 describe('types of remote runs', () => {
   it('remoteRun starts a run (agent and input) or attaches to one (runId), and is an Observable of StreamEvent', () => {
@@ -25,5 +27,28 @@ describe('types of remote runs', () => {
     expectTypeOf(handler.close).returns.toEqualTypeOf<Promise<void>>();
     // @ts-expect-error authorize answers an identity string (or undefined), not a boolean
     serveRuns({ agents: {}, authorize: () => true });
+  });
+
+  it('a RedisRunRegistry is a RunRegistry; a control is accepted, or refused with the status the run ended in', () => {
+    expectTypeOf<RedisRunRegistry>().toMatchTypeOf<RunRegistry>();
+    expectTypeOf<RedisRunRegistry['close']>().returns.toEqualTypeOf<void>();
+    expectTypeOf<RedisRunRegistry['send']>().returns.resolves.toEqualTypeOf<ControlOutcome>();
+    // Never called: the registry needs its Redis client.
+    const unconnected = () => new RedisRunRegistry(
+      // @ts-expect-error no client
+      { leaseMs: 1_000 },
+    );
+    const connected = (client: Redis) => new RedisRunRegistry({ client, leaseMs: 1_000 });
+    void unconnected;
+    void connected;
+    const outcome = {} as ControlOutcome;
+    if (!outcome.accepted) expectTypeOf(outcome.status).toEqualTypeOf<TerminalRunStatus | undefined>();
+  });
+
+  it('onLate is told which control came too late, with what it carried', () => {
+    const late = {} as LateControl;
+    if (late.kind === 'inject') expectTypeOf(late.input).toEqualTypeOf<RunInput>();
+    expectTypeOf(late.status).toEqualTypeOf<TerminalRunStatus | undefined>();
+    remoteRun({ url: '/api', agent: 'a', input: 'Hi', onLate: (control) => expectTypeOf(control).toEqualTypeOf<LateControl>() });
   });
 });

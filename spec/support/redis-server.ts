@@ -7,6 +7,8 @@ import { join } from 'node:path';
 /** A real `redis-server` started for tests. */
 export interface RedisServer {
   readonly port: number;
+  /** The server's process id (a test can SIGSTOP it to stall it). */
+  readonly pid: number;
   /** `redis://127.0.0.1:<port>` */
   readonly url: string;
   /** Stops the server (no save) and removes its directory. Safe to call twice. */
@@ -64,10 +66,12 @@ function server(child: ChildProcess, port: number, dir: string): RedisServer {
   let stopped: Promise<void> | undefined;
   return {
     port,
+    pid: child.pid!,
     url: `redis://127.0.0.1:${port}`,
     stop: () =>
       (stopped ??= (async () => {
         if (child.exitCode === null && child.signalCode === null) {
+          child.kill('SIGCONT'); // a stalled server would not hear the SIGTERM
           const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
           child.kill('SIGTERM');
           const timer = setTimeout(() => child.kill('SIGKILL'), 3_000);
