@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { firstValueFrom, Subject, take, tap, toArray } from 'rxjs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -127,6 +128,26 @@ describe('many nodes, one run: a RedisRunRegistry shared by three server process
     expect(lb.routed).toContainEqual(expect.objectContaining({ node: c.origin, path: expect.stringMatching(/cancel$/), status: 202 }));
   });
 
+  it('a cancel sent while the owner is paused (SIGSTOP, shorter than its lease) waits in its stream and is applied when it resumes', async () => {
+    const [a, b] = nodes as [ServerNode, ServerNode];
+    fx.server.enqueue({ text: 'Once upon a time', fault: { kind: 'hang' } });
+    let runId = '';
+    const done = collect(remoteRun({ url: `${a.origin}/api`, agent: 'assistant', input: 'Story', headers: alice, onRunId: (id) => (runId = id) }).pipe(
+      tap((e) => e.type === 'text.delta' && a.child.process.kill('SIGSTOP')),
+    ));
+    const model = await fx.server.request(fx.server.requests.length);
+    await waitFor(() => runId);
+    await waitFor(() => a.child.process.kill(0) && isStopped(a.child.process.pid!));
+    const cancelled = fetch(`${b.origin}/api/runs/${runId}/cancel`, { method: 'POST', headers: { ...alice, 'content-type': 'application/json' }, body: JSON.stringify({ reason: 'while paused' }) });
+    // Not applied while A is paused: its model stream is still open.
+    const early = await Promise.race([model.closed.then(() => 'closed'), new Promise((resolve) => setTimeout(() => resolve('open'), leaseMs / 4))]);
+    a.child.process.kill('SIGCONT');
+    expect(early).toBe('open');
+    expect((await cancelled).status).toBe(202);
+    await model.closed;
+    expect(terminalOf((await done).events)).toMatchObject({ status: 'cancelled', reason: 'while paused' });
+  });
+
   it("an inject sent to node B reaches the run's next turn on node A", async () => {
     const [a, b] = nodes as [ServerNode, ServerNode];
     const first = fx.server.requests.length;
@@ -223,6 +244,12 @@ describe('many nodes, one run: a RedisRunRegistry shared by three server process
     for (const text of ['First question', 'First answer.', 'Second question', 'Third question']) expect(sent).toContain(text);
   });
 });
+
+/** Whether a process is stopped (state `T` in /proc). */
+function isStopped(pid: number): boolean {
+  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+  return stat.slice(stat.lastIndexOf(')') + 2, stat.lastIndexOf(')') + 3) === 'T';
+}
 
 /** Resolves with `read()`'s value once it is truthy. */
 async function waitFor<T>(read: () => T): Promise<T> {
