@@ -105,14 +105,15 @@ export class Agent<TContext = unknown, TOutput = string, THandoffs extends Hando
     this.name = options.name;
     this.instructions = options.instructions;
     this.model = options.model;
-    this.tools = options.tools ?? [];
-    this.hostedTools = options.hostedTools ?? [];
-    this.modelSettings = options.modelSettings ?? {};
+    // Shared empty lists when nothing is given: applications often make an agent per request.
+    this.tools = options.tools ?? none;
+    this.hostedTools = options.hostedTools ?? none;
+    this.modelSettings = options.modelSettings ?? noSettings;
     this.outputType = options.outputType;
     this.handoffList = options.handoffs;
     this.handoffDescription = options.handoffDescription;
-    this.inputGuardrails = options.inputGuardrails ?? [];
-    this.outputGuardrails = options.outputGuardrails ?? [];
+    this.inputGuardrails = options.inputGuardrails ?? none;
+    this.outputGuardrails = options.outputGuardrails ?? none;
     this.toolUseBehavior = options.toolUseBehavior ?? 'run_llm_again';
   }
 
@@ -122,7 +123,7 @@ export class Agent<TContext = unknown, TOutput = string, THandoffs extends Hando
    */
   get handoffs(): readonly Handoff<TContext>[] {
     if (typeof this.handoffList === 'function') return normalizeHandoffs(this.handoffList());
-    return (this.fixedHandoffs ??= normalizeHandoffs(this.handoffList ?? []));
+    return (this.fixedHandoffs ??= this.handoffList === undefined ? none : normalizeHandoffs(this.handoffList));
   }
 
   private fixedHandoffs: readonly Handoff<TContext>[] | undefined;
@@ -146,6 +147,9 @@ export class Agent<TContext = unknown, TOutput = string, THandoffs extends Hando
     return new Agent<TContext, TOut, THand>({ ...current, ...changes });
   }
 }
+
+const none: readonly never[] = Object.freeze([]);
+const noSettings: ModelSettings = Object.freeze({});
 
 function normalizeHandoffs<TContext>(targets: readonly HandoffTarget<TContext>[]): readonly Handoff<TContext>[] {
   if (!Array.isArray(targets)) throw new UserError(`handoffs must be a list of agents or handoff() results, got ${String(targets)}.`);

@@ -1,6 +1,6 @@
 import { toJSONSchema } from 'zod/v4/core';
 import type { AgentFor } from '../agent/agent.js';
-import type { ModelRequest, OutputSchema } from '../model/model.js';
+import type { ModelRequest, OutputSchema, ToolDefinition } from '../model/model.js';
 import { isStrictSchema, toModelJsonSchema } from '../tools/strict-schema.js';
 import type { RunState } from './run-state.js';
 
@@ -10,12 +10,20 @@ export function modelRequest<TContext>(state: RunState<TContext>, instructions: 
   return {
     instructions,
     input: state.modelInput(),
-    tools: [...state.tools.map((t) => t.definition), ...agent.handoffs.map((h) => h.definition)],
+    tools: toolDefinitions(state.tools, agent.handoffs),
     ...(agent.hostedTools.length > 0 ? { hostedTools: agent.hostedTools } : {}),
     settings: agent.modelSettings,
     outputSchema: outputSchema(agent),
   };
 }
+
+/** The definitions of the tools and handoffs, in that order (a shared empty list when there are none). */
+function toolDefinitions<TContext>(tools: RunState<TContext>['tools'], handoffs: AgentFor<TContext>['handoffs']): readonly ToolDefinition[] {
+  if (tools.length === 0 && handoffs.length === 0) return noTools;
+  return [...tools.map((t) => t.definition), ...handoffs.map((h) => h.definition)];
+}
+
+const noTools: readonly ToolDefinition[] = [];
 
 const schemas = new WeakMap<object, OutputSchema>();
 

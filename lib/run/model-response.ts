@@ -10,13 +10,29 @@ import type { RunState } from './run-state.js';
 
 /** One model response as it streams: its text so far and the items it completed. */
 export class ModelResponse {
+  /**
+   * Its text so far, kept only when `keepsText` (interrupt mode reports it as
+   * `partialText`): otherwise a long stream would hold every delta.
+   */
   text = '';
+  /** Whether any text arrived (a failure after that is not retried). */
+  hasText = false;
   readonly items: RunItem[] = [];
   completed = false;
+
+  constructor(readonly keepsText = true) {}
+
+  /** Adds a text delta. */
+  addText(delta: string): void {
+    if (delta === '') return;
+    this.hasText = true;
+    if (this.keepsText) this.text += delta;
+  }
 
   /** Forgets an abandoned attempt. */
   reset(): void {
     this.text = '';
+    this.hasText = false;
     this.items.length = 0;
     this.completed = false;
   }
@@ -55,7 +71,7 @@ export function streamModelResponse<TContext>(
           }
         },
         error: (error: unknown) => {
-          const delayMs = response.text === '' && response.items.length === 0 ? retryDelay(error, ++attempt, state.options.modelRetry) : undefined;
+          const delayMs = !response.hasText && response.items.length === 0 ? retryDelay(error, ++attempt, state.options.modelRetry) : undefined;
           if (delayMs === undefined) return subscriber.error(error);
           subscriber.next({ type: 'model.retry', agent, attempt, delayMs, error: error as ModelError });
           wait = (state.options.scheduler ?? asyncScheduler).schedule(start, delayMs);
@@ -74,7 +90,7 @@ export function streamModelResponse<TContext>(
       switch (event.type) {
         case 'text.delta':
           if (typeof event.delta !== 'string') throw new TypeError('a text.delta event needs a string delta');
-          response.text += event.delta;
+          response.addText(event.delta);
           subscriber.next({ type: 'text.delta', delta: event.delta, agent });
           return;
         case 'reasoning.delta':

@@ -17,7 +17,7 @@ export function runAgent<TContext>(state: RunState<TContext>, first$?: Observabl
       // A resumed run starts with the suspended calls instead of a model call.
       withAgentTools(state, first$ ?? runTurn(state)).pipe(state.tracing.agent(agent as never, () => modelOrNothing(state))),
       // A handoff ended this agent's stretch (and its span): the next agent takes over.
-      defer(() => (handOver(state) ? runAgent(state) : EMPTY)),
+      () => (handOver(state) ? runAgent(state) : EMPTY),
     );
   });
 }

@@ -18,6 +18,8 @@ import { InjectQueue } from './inject-queue.js';
 import { type SuspendedRun, suspendedRunVersion } from './suspended-run.js';
 import type { RunOptions } from './run-options.js';
 
+const none: readonly never[] = [];
+
 /** Why tools and spans stop when nothing more specific is known: the subscriber left. */
 export const defaultStopReason = 'the run was unsubscribed';
 
@@ -43,9 +45,9 @@ export interface Outcome {
 export class RunState<TContext> {
   agent: AgentFor<TContext>;
   /** The tools of the agent in charge, as its tool sources last listed them (see `withAgentTools`). */
-  tools: readonly Tool<TContext>[] = [];
+  tools: readonly Tool<TContext>[] = none;
   /** History read from the session at start. */
-  past: readonly InputItem[] = [];
+  past: readonly InputItem[] = none;
   /** Every item the run produced, in order. */
   readonly items: RunItem[] = [];
   readonly injections = new InjectQueue();
@@ -68,12 +70,26 @@ export class RunState<TContext> {
   private afterTurnSubject: Subject<void> | undefined;
   /** Starts runs nested in a tool call (set by the run loop, so no other room imports it). */
   nestedRun: ((callId: string) => NestedRunner<TContext>) | undefined;
+  // The collections below are made on first use: every run in flight holds its state,
+  // and most runs never need them (they count in the heap per run).
   /** Tool outputs that finished but wait for an earlier call's output (owned by `runTools`; `pairOpenCalls` keeps them). */
-  readonly heldOutputs = new Map<string, ToolOutputRunItem>();
+  get heldOutputs(): Map<string, ToolOutputRunItem> {
+    return (this.held ??= new Map());
+  }
+  private held: Map<string, ToolOutputRunItem> | undefined;
   /** Errors thrown by tools' `onCancel`, by call id, for the cut-off call's output item. */
-  readonly cancelFailures = new Map<string, Error>();
-  readonly inputGuardrailResults: GuardrailResult[] = [];
-  readonly outputGuardrailResults: GuardrailResult[] = [];
+  get cancelFailures(): Map<string, Error> {
+    return (this.onCancelErrors ??= new Map());
+  }
+  private onCancelErrors: Map<string, Error> | undefined;
+  get inputGuardrailResults(): GuardrailResult[] {
+    return (this.inputChecks ??= []);
+  }
+  private inputChecks: GuardrailResult[] | undefined;
+  get outputGuardrailResults(): GuardrailResult[] {
+    return (this.outputChecks ??= []);
+  }
+  private outputChecks: GuardrailResult[] | undefined;
   /** Set by a handoff call: the agent to take over when the current agent's turn ends. */
   pendingHandoff: Handoff<TContext> | undefined;
   /** Spans for this run (a no-op unless tracing is on and a provider is registered). */
@@ -191,7 +207,7 @@ export class RunState<TContext> {
     const added: ToolOutputRunItem[] = [];
     for (const item of this.items) {
       if (item.type === 'tool_call' && !answered.has(item.rawItem.call_id)) {
-        added.push(this.heldOutputs.get(item.rawItem.call_id) ?? this.cancelledItem(item));
+        added.push(this.held?.get(item.rawItem.call_id) ?? this.cancelledItem(item));
       }
     }
     this.items.push(...added);
@@ -200,7 +216,7 @@ export class RunState<TContext> {
 
   private cancelledItem({ rawItem: call, agentName }: ToolCallRunItem): ToolOutputRunItem {
     const rawItem = cancelledOutput(call, this.stopReason);
-    const onCancelError = this.cancelFailures.get(call.call_id);
+    const onCancelError = this.onCancelErrors?.get(call.call_id);
     return {
       type: 'tool_output',
       agentName,
@@ -252,8 +268,8 @@ export class RunState<TContext> {
       unconsumedInput: [...this.injections.peek()],
       usage: this.usage,
       lastAgent: String(this.agent?.name),
-      inputGuardrailResults: [...this.inputGuardrailResults],
-      outputGuardrailResults: [...this.outputGuardrailResults],
+      inputGuardrailResults: this.inputChecks ? [...this.inputChecks] : [],
+      outputGuardrailResults: this.outputChecks ? [...this.outputChecks] : [],
       reason: outcome.reason,
       error: outcome.error,
       ...(this.suspended ? { suspended: this.suspended } : {}),

@@ -30,13 +30,14 @@ export function runTurn<TContext>(state: RunState<TContext>): Observable<StreamE
       state.settle({ status: 'cancelled', reason: state.afterTurn });
       return EMPTY;
     }
-    const response = new ModelResponse();
+    // Only an interrupted stream reports its text so far.
+    const response = new ModelResponse(state.options.injectMode === 'interrupt');
     const { instructions } = state.agent;
     const model$ =
       typeof instructions === 'function'
         ? dynamicInstructions(state, instructions).pipe(switchMap((text) => modelCall(state, text, response)))
         : modelCall(state, instructions, response);
-    return sequence(withInputGuardrails(state, model$), defer(() => afterResponse(state, response)));
+    return sequence(withInputGuardrails(state, model$), () => afterResponse(state, response));
   });
 }
 

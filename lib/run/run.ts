@@ -1,4 +1,4 @@
-import { asyncScheduler, catchError, defer, EMPTY, finalize, ignoreElements, Observable, of, takeUntil, tap } from 'rxjs';
+import { asyncScheduler, defer, EMPTY, finalize, ignoreElements, Observable, of, takeUntil, tap } from 'rxjs';
 import type { AgentFor } from '../agent/agent.js';
 import type { RunOutput } from '../agent/run-output.js';
 import { validateAgent } from '../agent/validate-agent.js';
@@ -16,7 +16,7 @@ import { subscribeControls } from './run-controls.js';
 import { RunState } from './run-state.js';
 import { type Resumption, resumeFrom } from './resume-from.js';
 import { nestedApprovals } from './run-tools.js';
-import { sequence } from '../util/sequence.js';
+import { recovering, sequence } from '../util/sequence.js';
 
 /**
  * What the subscriptions of one run Observable share: whether an earlier one
@@ -73,23 +73,30 @@ export function run<TContext>(
     // Controls first: a cancel or an injection sent from the handler of the first event counts.
     const controls = problem ? undefined : subscribeControls(state);
     const resumption = (options as { resumeFrom?: Resumption }).resumeFrom;
-    const agent$ = defer(() => runAgent(state, resumption && !problem ? resumeFrom(state, resumption) : undefined));
-    const agents$ = session ? sequence(loadHistory(state, timeoutMs, scheduler), agent$) : agent$;
-    const body$ = defer(() => (state.outcome ? EMPTY : controls || options.suspendOnApproval ? agents$.pipe(takeUntil(state.stop$)) : agents$)).pipe(
-      catchError((error: unknown) => {
-        state.settle({ status: 'failed', error: error instanceof AgentsError ? error : new AgentsError(String((error as Error)?.message ?? error), { cause: error }) });
-        return EMPTY;
-      }),
-    );
+    // Steps are functions called when their turn comes, not `defer`s: a run in flight holds every step still to come.
+    const agent$ = () => runAgent(state, resumption && !problem ? resumeFrom(state, resumption) : undefined);
+    const body = (): Observable<StreamEvent<unknown>> => {
+      if (state.outcome) return EMPTY;
+      const agents$ = session ? sequence(loadHistory(state, timeoutMs, scheduler), agent$) : agent$();
+      return controls || options.suspendOnApproval ? agents$.pipe(takeUntil(state.stop$)) : agents$;
+    };
+    const failed = (error: unknown) => {
+      state.settle({ status: 'failed', error: error instanceof AgentsError ? error : new AgentsError(String((error as Error)?.message ?? error), { cause: error }) });
+    };
     const release = () => controls?.unsubscribe();
     let finished = false;
     const ended = () => {
       finished = true;
       if (session) attempts.inputStored = state.outcome?.status === 'failed' && (state.inputStored || (state.writer?.storedCount ?? 0) > 0);
     };
-    const subscription = sequence(of<StreamEvent<unknown>>({ type: 'run.updated', status: 'running' }), body$, finishRun(state, release))
+    const subscription = sequence(
+      of<StreamEvent<unknown>>({ type: 'run.updated', status: 'running' }),
+      // A failure of the body fails the run, which then finishes as any other.
+      recovering(body, failed),
+      // Every end passes through here (the body's errors are recovered): watched here, not around the whole run, so no layer is held while the run streams.
+      () => finishRun(state, release).pipe(tap({ complete: ended, error: ended })),
+    )
       .pipe(
-        tap({ complete: ended, error: ended }),
         state.tracing.run(typeof agent?.name === 'string' ? agent.name : 'invalid agent'),
         finalize(() => {
           release();

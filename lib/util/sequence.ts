@@ -1,47 +1,109 @@
 import { Observable, Subscriber } from 'rxjs';
 
 /**
- * RxJS `concat` for the run loop's spine: subscribes to each source when the one
- * before it completes, and errors or completes as `concat` does. Each stage is one
- * small subscriber (no closures, buffer or merge machinery as in `concat`): every
- * run in flight holds several of these, so they count in its heap. Sources that
- * complete synchronously are taken in a loop, not by recursion.
+ * A step of a {@link sequence}: an Observable, or a function that makes one when
+ * its turn comes (as `defer` does, without `defer`'s wrapper, which a run in
+ * flight would hold for every step still to come). A throw is an error.
  */
-export function sequence<T>(...sources: readonly Observable<T>[]): Observable<T> {
-  return new Observable<T>((subscriber) => {
-    let index = 0;
-    let subscribing = false;
-    let completedWhileSubscribing = false;
-    const advance = (): void => {
-      if (subscribing) {
-        completedWhileSubscribing = true;
-        return;
-      }
-      do {
-        completedWhileSubscribing = false;
-        if (subscriber.closed) return;
-        if (index === sources.length) return subscriber.complete();
-        subscribing = true;
-        sources[index++]!.subscribe(new Stage(subscriber, advance));
-        subscribing = false;
-      } while (completedWhileSubscribing);
-    };
-    advance();
-  });
+export type Step<T> = Observable<T> | (() => Observable<T>) | Recovering<T>;
+
+/** A step whose error does not end the sequence (see {@link recovering}). */
+export interface Recovering<T> {
+  readonly step: Observable<T> | (() => Observable<T>);
+  readonly onError: (error: unknown) => void;
 }
 
-/** One source's subscriber: values and errors go to the destination; completion moves on. */
+/**
+ * A step whose error is handed to `onError` (which may throw to error the
+ * sequence after all); the sequence then goes on with the next step, as if the
+ * step had completed. `catchError` without an operator layer in between.
+ */
+export function recovering<T>(step: Observable<T> | (() => Observable<T>), onError: (error: unknown) => void): Recovering<T> {
+  return { step, onError };
+}
+
+/**
+ * RxJS `concat` for the run loop's spine: subscribes to each step when the one
+ * before it completes, and errors or completes as `concat` does. Each step is
+ * one small subscriber that carries what the sequence needs (no closures, buffer
+ * or merge machinery as in `concat`): every run in flight holds several of these,
+ * so they count in its heap. Steps that complete synchronously are taken in a
+ * loop, not by recursion.
+ */
+export function sequence<T>(...steps: readonly Step<T>[]): Observable<T> {
+  return new Observable<T>((subscriber) => subscribeFrom(subscriber, steps, 0));
+}
+
+/** Subscribes steps from `index` on, for as long as they complete synchronously. */
+function subscribeFrom<T>(destination: Subscriber<T>, steps: readonly Step<T>[], index: number): void {
+  for (; index < steps.length; index++) {
+    if (destination.closed) return;
+    const step = steps[index]!;
+    const stage = new Stage(destination, steps, index);
+    try {
+      const source = typeof step === 'function' ? step() : 'onError' in step ? (typeof step.step === 'function' ? step.step() : step.step) : step;
+      source.subscribe(stage);
+    } catch (error) {
+      stage.error(error);
+    }
+    // Still running: it subscribes the next step when it completes.
+    if (stage.state === running) {
+      stage.state = async;
+      return;
+    }
+    if (stage.state !== completed) return;
+  }
+  if (!destination.closed) destination.complete();
+}
+
+const running = 0;
+const async = 1;
+const completed = 2;
+const stopped = 3;
+
+/** One step's subscriber: values and errors go to the destination; completion moves on. */
 class Stage<T> extends Subscriber<T> {
+  /** `running` while its source is being subscribed; then `async`, `completed` (synchronously) or `stopped`. */
+  state: number = running;
+
   constructor(
     destination: Subscriber<T>,
-    private readonly done: () => void,
+    private readonly steps: readonly Step<T>[],
+    private readonly index: number,
   ) {
     // A Subscriber destination adds this stage to its teardown: unsubscribing the sequence stops the stage.
     super(destination);
   }
 
   protected override _complete(): void {
+    // Unsubscribing drops `destination`: keep it for the next step.
+    const destination = this.destination as Subscriber<T>;
     this.unsubscribe();
-    this.done();
+    this.nextStep(destination);
+  }
+
+  protected override _error(error: unknown): void {
+    const step = this.steps[this.index]!;
+    if (typeof step !== 'object' || !('onError' in step)) {
+      this.state = stopped;
+      super._error(error);
+      return;
+    }
+    const destination = this.destination as Subscriber<T>;
+    this.unsubscribe();
+    try {
+      step.onError(error);
+    } catch (thrown) {
+      this.state = stopped;
+      destination.error(thrown);
+      return;
+    }
+    this.nextStep(destination);
+  }
+
+  /** Done: the loop takes the next step, or this stage subscribes it. */
+  private nextStep(destination: Subscriber<T>): void {
+    if (this.state === running) this.state = completed;
+    else subscribeFrom(destination, this.steps, this.index + 1);
   }
 }

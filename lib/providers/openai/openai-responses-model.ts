@@ -1,11 +1,11 @@
-import { defer, type Observable, tap } from 'rxjs';
+import type { Observable } from 'rxjs';
 import type { ModelEvent, ModelRequest } from '../../model/model.js';
 import type { OpenAIModelOptions } from './openai-model-options.js';
 import { OpenAIModel } from './openai-model.js';
 import { openAIStream } from './openai-stream.js';
-import { itemId, ResponseAnchors } from './response-anchors.js';
+import { ResponseAnchors } from './response-anchors.js';
 import { ResponsesEventTranslator } from './responses-events.js';
-import { isReasoningModelName, responsesRequestBody } from './responses-request.js';
+import { isReasoningModelName, responsesRequestBody, type ResponsesRequestContext } from './responses-request.js';
 
 /** Options of {@link OpenAIResponsesModel}. */
 export interface OpenAIResponsesModelOptions extends OpenAIModelOptions {
@@ -39,49 +39,26 @@ export interface OpenAIResponsesModelOptions extends OpenAIModelOptions {
  * new OpenAIResponsesModel({ model: 'gpt-5', continuation: 'previous_response_id' });
  */
 export class OpenAIResponsesModel extends OpenAIModel {
-  private readonly anchors: ResponseAnchors | undefined;
-  private readonly conversation: string | undefined;
-  /** Set once the model sent reasoning: from then on its reasoning is asked for encrypted. */
-  private reasons: boolean;
+  /** How history continues, and whether the model reasons (its responses teach it). */
+  private readonly context: ResponsesRequestContext;
 
   constructor(options: OpenAIResponsesModelOptions) {
     super(options);
     const continuation = options.continuation ?? 'client';
-    this.anchors = continuation === 'client' ? undefined : new ResponseAnchors();
-    this.conversation = typeof continuation === 'object' ? continuation.conversation : undefined;
-    this.reasons = isReasoningModelName(options.model);
+    this.context = {
+      anchors: continuation === 'client' ? undefined : new ResponseAnchors(),
+      conversation: typeof continuation === 'object' ? continuation.conversation : undefined,
+      reasons: isReasoningModelName(options.model),
+    };
   }
 
   /** Streams one response: one HTTP request per subscription, aborted on unsubscribe. */
   stream(request: ModelRequest): Observable<ModelEvent> {
     // The client's own retries are off: the run retries (modelRetry), and unsubscribing stops its wait.
-    const stream$ = openAIStream(
+    return openAIStream(
       'Responses',
-      (signal) =>
-        this.client
-          .get()
-          .responses.create(responsesRequestBody(this.modelName, request, {
-              anchors: this.anchors,
-              conversation: this.conversation,
-              reasons: this.reasons,
-            }), {
-            signal,
-            maxRetries: 0,
-          }),
-      () => new ResponsesEventTranslator(),
+      (signal) => this.client.get().responses.create(responsesRequestBody(this.modelName, request, this.context), { signal, maxRetries: 0 }),
+      () => new ResponsesEventTranslator(this.context),
     );
-    return defer(() => {
-      // The ids of this response's output items, for the anchors once it completes.
-      const ids: string[] = [];
-      return stream$.pipe(tap((event) => {
-        if (event.type === 'item.done') {
-          if (event.item.type === 'reasoning') this.reasons = true;
-          const id = itemId(event.item);
-          if (id !== undefined) ids.push(id);
-        } else if (event.type === 'response.completed' && event.responseId !== undefined) {
-          this.anchors?.record(event.responseId, ids);
-        }
-      }));
-    });
   }
 }

@@ -1,8 +1,11 @@
 import type { Response, ResponseStreamEvent, ResponseUsage } from 'openai/resources/responses/responses';
 import { ModelError } from '../../errors/agents-error.js';
+import type { OutputItem } from '../../items/input-item.js';
 import type { ModelEvent } from '../../model/model.js';
 import type { Usage } from '../../model/usage.js';
 import type { StreamTranslator } from './openai-stream.js';
+import { itemId } from './response-anchors.js';
+import type { ResponsesRequestContext } from './responses-request.js';
 import { toOutputItem } from './responses-output-item.js';
 
 /**
@@ -12,10 +15,19 @@ import { toOutputItem } from './responses-output-item.js';
  * `item.done`, `response.completed` → `response.completed` (usage, finish reasons).
  * `response.failed`, `response.incomplete` and `error` throw a `ModelError`; so
  * does a stream that ends without `response.completed`.
+ *
+ * Given the model's context, it also notes what the model learns from the
+ * response: that it reasons, and (with anchors) which output items the server
+ * stored once the response completed. Done here rather than in an operator on
+ * the stream: every response in flight would hold that operator.
  * @internal
  */
 export class ResponsesEventTranslator implements StreamTranslator<ResponseStreamEvent> {
   private completed = false;
+  /** The ids of this response's output items so far, for the anchors (only with anchors). */
+  private ids: string[] | undefined;
+
+  constructor(private readonly context?: ResponsesRequestContext) {}
 
   next(event: ResponseStreamEvent): readonly ModelEvent[] {
     switch (event.type) {
@@ -26,10 +38,14 @@ export class ResponsesEventTranslator implements StreamTranslator<ResponseStream
       case 'response.reasoning_summary_text.delta':
       case 'response.reasoning_text.delta':
         return event.delta === '' ? [] : [{ type: 'reasoning.delta', delta: event.delta }];
-      case 'response.output_item.done':
-        return [{ type: 'item.done', item: toOutputItem(event.item) }];
+      case 'response.output_item.done': {
+        const item = toOutputItem(event.item);
+        if (this.context) this.learn(item);
+        return [{ type: 'item.done', item }];
+      }
       case 'response.completed':
         this.completed = true;
+        if (this.ids) this.context?.anchors?.record(event.response.id, this.ids);
         return [completedEvent(event.response)];
       case 'response.failed': {
         const error = event.response.error;
@@ -50,6 +66,14 @@ export class ResponsesEventTranslator implements StreamTranslator<ResponseStream
       default:
         return [];
     }
+  }
+
+  private learn(item: OutputItem): void {
+    const context = this.context!;
+    if (item.type === 'reasoning') context.reasons = true;
+    if (!context.anchors) return;
+    const id = itemId(item);
+    if (id !== undefined) (this.ids ??= []).push(id);
   }
 
   end(): readonly ModelEvent[] {

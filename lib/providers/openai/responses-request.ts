@@ -6,14 +6,14 @@ import type { ResponseAnchors } from './response-anchors.js';
 import { toResponsesInput } from './responses-input.js';
 import { responsesApi } from './responses-output-item.js';
 
-/** What the model knows beyond the request: how history continues, and whether it reasons. */
+/** What the model knows beyond the request: how history continues, and whether it reasons (learnt from its responses). */
 export interface ResponsesRequestContext {
   /** Continue stored responses (the anchors say which), with `previous_response_id` or in `conversation`. */
   readonly anchors?: ResponseAnchors;
   /** The Conversations API conversation the requests continue, instead of `previous_response_id`. */
   readonly conversation?: string;
   /** The model is known to reason (by its name, or because it sent reasoning before). */
-  readonly reasons: boolean;
+  reasons: boolean;
 }
 
 /**
