@@ -1,4 +1,4 @@
-import { asyncScheduler, Observable, Subscriber, type Subscription } from 'rxjs';
+import { asyncScheduler, Observable, Subscriber } from 'rxjs';
 import { describe, ModelError } from '../errors/agents-error.js';
 import type { StreamEvent } from '../events/stream-event.js';
 import { messageRefusal, messageText } from '../items/message-text.js';
@@ -44,8 +44,6 @@ export class ModelResponse {
  * before anything was streamed is retried after a back-off (`modelRetry`),
  * reported by a `model.retry` event; unsubscribing stops the wait. An event the
  * run cannot read fails the stream with a `ModelError` rather than escaping.
- * Written as a plain subscriber rather than an operator chain: it is the hot path
- * of every delta.
  */
 export function streamModelResponse<TContext>(
   model$: Observable<ModelEvent>,
@@ -54,74 +52,97 @@ export function streamModelResponse<TContext>(
 ): Observable<StreamEvent<unknown>> {
   const agent = state.agent.name;
   return new Observable<StreamEvent<unknown>>((subscriber) => {
-    let attempt = 0;
-    let current: Subscription | undefined;
-    let wait: Subscription | undefined;
-    const start = () => {
-      // Held before subscribing: a stop from a handler of a synchronously emitted
-      // event (re-entrant) unsubscribes the model stream at once, so nothing more of
-      // it is recorded.
-      const attempt$ = new Subscriber<ModelEvent>({
-        next: (event) => {
-          try {
-            take(event);
-          } catch (cause) {
-            current?.unsubscribe();
-            subscriber.error(new ModelError(`The model sent an event the run cannot read (${describe(cause)}).`, { cause }));
-          }
-        },
-        error: (error: unknown) => {
-          const delayMs = !response.hasText && response.items.length === 0 ? retryDelay(error, ++attempt, state.options.modelRetry) : undefined;
-          if (delayMs === undefined) return subscriber.error(error);
-          subscriber.next({ type: 'model.retry', agent, attempt, delayMs, error: error as ModelError });
-          wait = (state.options.scheduler ?? asyncScheduler).schedule(start, delayMs);
-        },
-        complete: () => {
-          if (response.completed) subscriber.complete();
-          else subscriber.error(new ModelError('The model stream ended before the response was complete.'));
-        },
-      });
-      if (current) subscriber.remove(current);
-      current = attempt$;
-      subscriber.add(attempt$);
-      model$.subscribe(attempt$);
-    };
-    const take = (event: ModelEvent) => {
-      switch (event.type) {
-        case 'text.delta':
-          if (typeof event.delta !== 'string') throw new TypeError('a text.delta event needs a string delta');
-          response.addText(event.delta);
-          subscriber.next({ type: 'text.delta', delta: event.delta, agent });
-          return;
-        case 'reasoning.delta':
-          subscriber.next({ type: 'reasoning.delta', delta: event.delta, agent });
-          return;
-        case 'raw':
-          subscriber.next({ type: 'model.event', event: event.event });
-          return;
-        case 'item.done': {
-          const item = toRunItem(event.item, agent);
-          response.items.push(item);
-          state.items.push(item);
-          subscriber.next({ type: 'item.created', item });
-          return;
-        }
-        case 'response.completed':
-          response.completed = true;
-          if (event.usage) state.addUsage(event.usage);
-          return;
-        case 'response.started':
-          return;
-        default:
-          throw new TypeError(`unknown event type ${String((event as { type?: unknown } | null)?.type)}`);
-      }
-    };
-    start();
-    return () => {
-      current?.unsubscribe();
-      wait?.unsubscribe();
-    };
+    new ModelAttempt(subscriber, model$, state, response, agent, 0).start();
   });
+}
+
+/**
+ * One attempt at the model stream, as its subscriber. Written as one object
+ * rather than an operator chain or closures: it is the hot path of every delta,
+ * and every response in flight holds one. A retry is a new attempt.
+ */
+class ModelAttempt<TContext> extends Subscriber<ModelEvent> {
+  constructor(
+    private readonly out: Subscriber<StreamEvent<unknown>>,
+    private readonly model$: Observable<ModelEvent>,
+    private readonly state: RunState<TContext>,
+    private readonly response: ModelResponse,
+    private readonly agent: string,
+    /** Retries before this attempt. */
+    private readonly retries: number,
+  ) {
+    // `out` as the destination adds the attempt to its teardown: unsubscribing `out` stops it.
+    super(out);
+  }
+
+  /**
+   * Subscribes to the model stream. The attempt is in `out`'s teardown before it
+   * subscribes: a stop from a handler of a synchronously emitted event (re-entrant)
+   * unsubscribes the model stream at once, so nothing more of it is recorded.
+   */
+  start(): void {
+    this.model$.subscribe(this);
+  }
+
+  protected override _next(event: ModelEvent): void {
+    try {
+      this.take(event);
+    } catch (cause) {
+      this.unsubscribe();
+      this.out.error(new ModelError(`The model sent an event the run cannot read (${describe(cause)}).`, { cause }));
+    }
+  }
+
+  protected override _error(error: unknown): void {
+    const { out, state, response } = this;
+    this.unsubscribe();
+    const attempt = this.retries + 1;
+    const delayMs = !response.hasText && response.items.length === 0 ? retryDelay(error, attempt, state.options.modelRetry) : undefined;
+    if (delayMs === undefined) return out.error(error);
+    out.next({ type: 'model.retry', agent: this.agent, attempt, delayMs, error: error as ModelError });
+    const retry = new ModelAttempt(out, this.model$, state, response, this.agent, attempt);
+    // In `out`'s teardown: unsubscribing stops the wait.
+    out.add((state.options.scheduler ?? asyncScheduler).schedule(() => retry.start(), delayMs));
+  }
+
+  protected override _complete(): void {
+    const out = this.out;
+    this.unsubscribe();
+    if (this.response.completed) out.complete();
+    else out.error(new ModelError('The model stream ended before the response was complete.'));
+  }
+
+  private take(event: ModelEvent): void {
+    const { out, agent, response } = this;
+    switch (event.type) {
+      case 'text.delta':
+        if (typeof event.delta !== 'string') throw new TypeError('a text.delta event needs a string delta');
+        response.addText(event.delta);
+        out.next({ type: 'text.delta', delta: event.delta, agent });
+        return;
+      case 'reasoning.delta':
+        out.next({ type: 'reasoning.delta', delta: event.delta, agent });
+        return;
+      case 'raw':
+        out.next({ type: 'model.event', event: event.event });
+        return;
+      case 'item.done': {
+        const item = toRunItem(event.item, agent);
+        response.items.push(item);
+        this.state.items.push(item);
+        out.next({ type: 'item.created', item });
+        return;
+      }
+      case 'response.completed':
+        response.completed = true;
+        if (event.usage) this.state.addUsage(event.usage);
+        return;
+      case 'response.started':
+        return;
+      default:
+        throw new TypeError(`unknown event type ${String((event as { type?: unknown } | null)?.type)}`);
+    }
+  }
 }
 
 function toRunItem(item: OutputItem, agentName: string): RunItem {

@@ -13,9 +13,10 @@ export function runAgent<TContext>(state: RunState<TContext>, first$?: Observabl
   return defer(() => {
     const agent = state.agent;
     return sequence(
-      of<StreamEvent<unknown>>({ type: 'agent.updated', agent: agent.name }),
+      // Steps made when their turn comes (see `sequence`).
+      () => of<StreamEvent<unknown>>({ type: 'agent.updated', agent: agent.name }),
       // A resumed run starts with the suspended calls instead of a model call.
-      withAgentTools(state, first$ ?? runTurn(state)).pipe(state.tracing.agent(agent as never, () => modelOrNothing(state))),
+      () => withAgentTools(state, first$ ?? runTurn(state)).pipe(state.tracing.agent(agent as never, () => modelOrNothing(state))),
       // A handoff ended this agent's stretch (and its span): the next agent takes over.
       () => (handOver(state) ? runAgent(state) : EMPTY),
     );

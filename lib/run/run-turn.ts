@@ -33,11 +33,17 @@ export function runTurn<TContext>(state: RunState<TContext>): Observable<StreamE
     // Only an interrupted stream reports its text so far.
     const response = new ModelResponse(state.options.injectMode === 'interrupt');
     const { instructions } = state.agent;
-    const model$ =
-      typeof instructions === 'function'
-        ? dynamicInstructions(state, instructions).pipe(switchMap((text) => modelCall(state, text, response)))
-        : modelCall(state, instructions, response);
-    return sequence(withInputGuardrails(state, model$), () => afterResponse(state, response));
+    // Steps made when their turn comes (see `sequence`).
+    return sequence(
+      () =>
+        withInputGuardrails(
+          state,
+          typeof instructions === 'function'
+            ? dynamicInstructions(state, instructions).pipe(switchMap((text) => modelCall(state, text, response)))
+            : modelCall(state, instructions, response),
+        ),
+      () => afterResponse(state, response),
+    );
   });
 }
 

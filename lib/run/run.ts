@@ -73,10 +73,11 @@ export function run<TContext>(
     // Controls first: a cancel or an injection sent from the handler of the first event counts.
     const controls = problem ? undefined : subscribeControls(state);
     const resumption = (options as { resumeFrom?: Resumption }).resumeFrom;
-    // Steps are functions called when their turn comes, not `defer`s: a run in flight holds every step still to come.
-    const agent$ = () => runAgent(state, resumption && !problem ? resumeFrom(state, resumption) : undefined);
+    // Steps are functions called when their turn comes, not `defer`s or Observables made
+    // in advance: a run in flight holds every step still to come.
     const body = (): Observable<StreamEvent<unknown>> => {
       if (state.outcome) return EMPTY;
+      const agent$ = () => runAgent(state, resumption && !problem ? resumeFrom(state, resumption) : undefined);
       const agents$ = session ? sequence(loadHistory(state, timeoutMs, scheduler), agent$) : agent$();
       return controls || options.suspendOnApproval ? agents$.pipe(takeUntil(state.stop$)) : agents$;
     };
@@ -90,7 +91,7 @@ export function run<TContext>(
       if (session) attempts.inputStored = state.outcome?.status === 'failed' && (state.inputStored || (state.writer?.storedCount ?? 0) > 0);
     };
     const subscription = sequence(
-      of<StreamEvent<unknown>>({ type: 'run.updated', status: 'running' }),
+      () => of<StreamEvent<unknown>>({ type: 'run.updated', status: 'running' }),
       // A failure of the body fails the run, which then finishes as any other.
       recovering(body, failed),
       // Every end passes through here (the body's errors are recovered): watched here, not around the whole run, so no layer is held while the run streams.
