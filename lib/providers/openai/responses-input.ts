@@ -23,6 +23,11 @@ export interface ResponsesInputOptions {
  * - Provider items of the Responses API go back verbatim; other APIs' are skipped.
  * - An assistant message without an `id` (written by hand, or by another provider)
  *   is sent as plain assistant text, which the API accepts without an id.
+ *
+ * An item already in the wire shape (only fields the API accepts, as the run and
+ * the provider write them) is sent as it is, not copied: a long history would
+ * otherwise cost an object per item per request, in time and in the heap of
+ * every request in flight.
  */
 export function toResponsesInput(items: readonly InputItem[], options: ResponsesInputOptions): ResponseInputItem[] {
   const sendable = sendableReasoning(items, options);
@@ -34,24 +39,30 @@ export function toResponsesInput(items: readonly InputItem[], options: Responses
     orphaned = false;
     switch (item.type) {
       case 'function_call': {
+        if (!withoutId && onWire(item, functionCallFields)) {
+          input.push(item as ResponseInputItem);
+          break;
+        }
         const call = copyFunctionCall(item);
         if (withoutId) delete (call as { id?: string }).id;
         input.push(call);
         break;
       }
       case 'function_call_output':
-        input.push({ type: 'function_call_output', call_id: item.call_id, output: item.output });
+        input.push(onWire(item, callOutputFields) ? (item as ResponseInputItem) : { type: 'function_call_output', call_id: item.call_id, output: item.output });
         break;
       case 'provider_item':
-        if (item.api === responsesApi && !withoutId) input.push({ ...item.item } as unknown as ResponseInputItem);
+        // Verbatim: as the server sent it (the client does not change what it sends).
+        if (item.api === responsesApi && !withoutId) input.push(item.item as unknown as ResponseInputItem);
         break;
       case 'reasoning':
         // A reasoning item cannot go without its id: after a dropped one, it is dropped too.
-        if (sendable.has(i) && !withoutId) input.push(reasoning(item));
+        if (sendable.has(i) && !withoutId) input.push(reasoningOnWire(item) ? (item as ResponseInputItem) : reasoning(item));
         else orphaned = true;
         break;
       default:
-        if (item.role !== 'assistant') input.push(inputMessage(item));
+        if (item.role !== 'assistant') input.push(inputMessageOnWire(item) ? (item as ResponseInputItem) : textMessage(item) ?? inputMessage(item));
+        else if (!withoutId && assistantMessageOnWire(item)) input.push(item as ResponseInputItem);
         else input.push(assistantMessage(withoutId ? { ...item, id: undefined } : item));
     }
   });
@@ -126,4 +137,68 @@ function assistantMessage(item: AssistantMessageItem): ResponseInputItem {
     ),
     ...phase,
   };
+}
+
+// The fields the API accepts, by item and part type: an item with no others goes as it is.
+const functionCallFields = new Set(['type', 'id', 'call_id', 'name', 'arguments', 'status']);
+const callOutputFields = new Set(['type', 'call_id', 'output']);
+const messageFields = new Set(['type', 'role', 'content']);
+const assistantFields = new Set(['type', 'role', 'id', 'status', 'content', 'phase']);
+const reasoningFields = new Set(['type', 'id', 'summary', 'content', 'encrypted_content']);
+const textFields = new Set(['type', 'text']);
+const imageFields = new Set(['type', 'image_url', 'detail']);
+const outputTextFields = new Set(['type', 'text', 'annotations']);
+const refusalFields = new Set(['type', 'refusal']);
+
+/**
+ * Text messages as text input becomes (`{ role, content }`, no `type`), converted
+ * once per item rather than per request; a cached copy is used only while the
+ * item still has its role and text.
+ */
+const textMessages = new WeakMap<InputMessageItem, ResponseInputItem & { role: string; content: unknown }>();
+
+function textMessage(item: InputMessageItem): ResponseInputItem | undefined {
+  if (typeof item.content !== 'string' || !onWire(item, messageFields)) return undefined;
+  const cached = textMessages.get(item);
+  if (cached && cached.role === item.role && cached.content === item.content) return cached;
+  const message = { type: 'message' as const, role: item.role, content: item.content };
+  textMessages.set(item, message);
+  return message;
+}
+
+/** Whether an object has no fields but `fields` (a loop over its keys: nothing allocated). */
+function onWire(value: object, fields: ReadonlySet<string>): boolean {
+  for (const key in value) if (!fields.has(key)) return false;
+  return true;
+}
+
+/** As {@link inputMessage} would write it: its own fields only, `type` included, image parts with their `detail`. */
+function inputMessageOnWire(item: InputMessageItem): boolean {
+  if (item.type !== 'message' || !onWire(item, messageFields)) return false;
+  if (typeof item.content === 'string') return true;
+  for (const part of item.content) {
+    if (part.type === 'input_text' ? !onWire(part, textFields) : part.detail === undefined || !onWire(part, imageFields)) return false;
+  }
+  return true;
+}
+
+/** As {@link assistantMessage} would write it (`type` included): plain text, or with its id, status, parts with annotations, and a phase if any. */
+function assistantMessageOnWire(item: AssistantMessageItem): boolean {
+  if (typeof item.content === 'string') return item.id === undefined && item.type === 'message' && onWire(item, messageFields);
+  if (item.id === undefined || item.status === undefined || item.type !== 'message' || ('phase' in item && item.phase == null)) return false;
+  if (!onWire(item, assistantFields)) return false;
+  for (const part of item.content) {
+    if (part.type === 'refusal' ? !onWire(part, refusalFields) : !Array.isArray(part.annotations) || !onWire(part, outputTextFields)) return false;
+  }
+  return true;
+}
+
+/** As {@link reasoning} would write it: summary and content parts of their own fields, content only when there is some, encrypted content only when set. */
+function reasoningOnWire(item: ReasoningItem): boolean {
+  if (!onWire(item, reasoningFields)) return false;
+  if ('encrypted_content' in item && !item.encrypted_content) return false;
+  if ('content' in item && !item.content?.length) return false;
+  for (const part of item.summary) if (part.type !== 'summary_text' || !onWire(part, textFields)) return false;
+  for (const part of item.content ?? []) if (part.type !== 'reasoning_text' || !onWire(part, textFields)) return false;
+  return true;
 }
