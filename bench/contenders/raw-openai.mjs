@@ -11,6 +11,8 @@
 //   toolLoop({ baseURL, maxTurns, toolCount })       with toolCount tools on the agent (lib/workload.mjs)
 //   startSlow({ baseURL, via, onDelta, history })    with a history of items before the new input
 //   conversation({ baseURL, history })               → { turn() → Promise<final text> }: one turn each call
+//   continuedConversation({ baseURL, history })      the same with previous_response_id: after its first
+//                                                    turn, a request carries only the new message
 //   serializeRequest({ history })                    (raw only) the request body as JSON, the unavoidable work
 //   ownWorkConversation({ history })                 (rxjs-agents only) turns on a model that does nothing
 import OpenAI from 'openai';
@@ -123,6 +125,35 @@ export function conversation({ baseURL, history }) {
       for await (const event of stream) {
         if (event.type === 'response.output_text.delta') text += event.delta;
         else if (event.type === 'response.output_item.done') history.push(event.item);
+      }
+      return text;
+    },
+  };
+}
+
+/**
+ * A conversation continued with `previous_response_id` (responses stored on the server): the
+ * first turn sends the whole history, every later one only the new message. The history is
+ * still kept (an application shows it), by pushing onto the array.
+ */
+export function continuedConversation({ baseURL, history }) {
+  let previous;
+  return {
+    async turn() {
+      const message = { role: 'user', content: 'And now?' };
+      history.push(message);
+      const stream = await client(baseURL).responses.create({
+        model: 'bench',
+        input: previous === undefined ? history : [message],
+        ...(previous === undefined ? {} : { previous_response_id: previous }),
+        store: true,
+        stream: true,
+      });
+      let text = '';
+      for await (const event of stream) {
+        if (event.type === 'response.output_text.delta') text += event.delta;
+        else if (event.type === 'response.output_item.done') history.push(event.item);
+        else if (event.type === 'response.completed') previous = event.response.id;
       }
       return text;
     },

@@ -226,6 +226,16 @@ export function conversation({ baseURL, history }: { baseURL: string; history: r
 }
 
 /**
+ * The same conversation with `continuation: 'previous_response_id'`: the model (kept for the
+ * conversation, as it remembers what the server stored) sends only what is new since the last
+ * stored response; a new agent each turn.
+ */
+export function continuedConversation({ baseURL, history }: { baseURL: string; history: readonly InputItem[] }) {
+  const model = new OpenAIResponsesModel({ client: client(baseURL) as never, model: 'bench', continuation: 'previous_response_id' });
+  return conversationOn(() => new Agent<BenchContext>({ name: 'bench', model }), history);
+}
+
+/**
  * A model that reads nothing and answers "ok" at once: what is left of a turn is the
  * library's own work (history, request building, events, session), with no HTTP client.
  */

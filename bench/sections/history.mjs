@@ -1,6 +1,7 @@
-// Curve: a conversation of 100 to 100,000 history items. Per-turn cost over the wire, the
-// library's own per-turn work against the raw client's unavoidable work (serializing the
-// request), and heap per in-flight run.
+// Curve: a conversation of 100 to 100,000 history items. Per-turn cost over the wire (the whole
+// history in every request, and continued with previous_response_id), the library's own per-turn
+// work against the raw client's unavoidable work (serializing the request), and heap per
+// in-flight run.
 import { inFlight } from '../lib/in-flight.mjs';
 import { timed } from '../lib/measure.mjs';
 import { count, curveOf, eachPoint, ratio, seriesOf, xsOf } from '../lib/curves.mjs';
@@ -30,6 +31,12 @@ export default {
         if (out !== 'ok') throw new Error(`unexpected answer ${JSON.stringify(out)}`);
       };
       const turn = await timed(() => conversation.turn(), { warmup: 2, reps: r, check });
+      // Continued with previous_response_id: the warm-up turns send the history once, the timed ones only what is new.
+      let continued;
+      if (adapter.continuedConversation) {
+        const c = adapter.continuedConversation({ baseURL: `${origin}/hist/v1`, history: [...history] });
+        continued = await timed(() => c.turn(), { warmup: 2, reps: r, check });
+      }
       // The library's own work: a turn on a model that does nothing (rxjs-agents); the raw
       // client's unavoidable work: serializing the request body (raw).
       let own;
@@ -46,7 +53,14 @@ export default {
         holdMs,
         extra: { history },
       });
-      return { msPerTurn: turn.value, ownMs: own?.value, heapPerRunKB: memory.heapPerRunKB, turnSamples: turn.samples };
+      return {
+        msPerTurn: turn.value,
+        continuedMsPerTurn: continued?.value,
+        ownMs: own?.value,
+        heapPerRunKB: memory.heapPerRunKB,
+        turnSamples: turn.samples,
+        continuedSamples: continued?.samples,
+      };
     });
   },
 
@@ -61,6 +75,13 @@ export default {
         x: axis,
         y: { title: 'ms per turn', log: true },
         series: seriesOf(columns, results, 'msPerTurn'),
+      }),
+      await chart('history-continued', {
+        title: 'Per-turn cost with previous_response_id',
+        subtitle: 'the history is on the server: each request carries only what is new',
+        x: axis,
+        y: { title: 'ms per turn', log: true },
+        series: seriesOf(columns, results, 'continuedMsPerTurn'),
       }),
       await chart('history-own-work', {
         title: "The library's own per-turn work vs. serializing the request",
@@ -102,6 +123,17 @@ export default {
         verdict(t <= 1.1 && h <= 1.15 && grows !== false),
       ];
     });
+    // Continued: per-turn cost must not grow with the history (within 25% of the smallest point's) and stays within 1.10× raw.
+    const cRaw = c(raw, 'continuedMsPerTurn');
+    const cRx = c(rx, 'continuedMsPerTurn');
+    const first = xs.find((x) => cRx.has(x));
+    const continuedRows = xs
+      .filter((x) => cRx.has(x) && cRaw.has(x))
+      .map((x) => {
+        const t = cRx.get(x) / cRaw.get(x);
+        const growth = cRx.get(x) / cRx.get(first);
+        return [count(x), fmt(cRaw.get(x), 2), fmt(cRx.get(x), 2), `${fmt(t)}×`, `${fmt(growth)}×`, verdict(t <= 1.1 && growth <= 1.25)];
+      });
     return [
       `## Curve: history length (${s.points.map(count).join(', ')} items)`,
       '',
@@ -116,6 +148,18 @@ export default {
         ['items', 'raw ms/turn', 'rxjs-agents ms/turn', '× raw', 'serialize ms', 'own work ms', 'raw KB/run', 'rxjs-agents KB/run', 'heap × raw', 'result'],
         rows,
       ),
+      ...(continuedRows.length === 0
+        ? []
+        : [
+            '',
+            '### Continued with `previous_response_id`',
+            '',
+            "The same conversation with the history stored on the server: rxjs-agents' `OpenAIResponsesModel({ continuation: 'previous_response_id' })` " +
+              '(one model for the conversation, a new agent and the `MemorySession` each turn), the raw client sending the new message and the previous response id. ' +
+              `The two warm-up turns send the whole history; the timed turns only what is new. Target: per turn ≤ 1.10× raw, and no growth with the history (≤ 1.25× the cost at ${count(first)} items).`,
+            '',
+            ...table(['items', 'raw ms/turn', 'rxjs-agents ms/turn', '× raw', `× at ${count(first)}`, 'result'], continuedRows),
+          ]),
     ];
   },
 };

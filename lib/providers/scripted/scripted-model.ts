@@ -1,6 +1,6 @@
 import { asyncScheduler, concat, concatMap, concatWith, from, map, NEVER, Observable, of, type SchedulerLike, throwError, timer } from 'rxjs';
 import { ModelError } from '../../errors/agents-error.js';
-import type { OutputItem } from '../../items/input-item.js';
+import type { InputItem, OutputItem } from '../../items/input-item.js';
 import type { Model, ModelEvent, ModelRequest } from '../../model/model.js';
 import type { Usage } from '../../model/usage.js';
 
@@ -87,6 +87,33 @@ export class ScriptedModel implements Model {
     });
   }
 
+  /** Usage estimated from lengths: a token per four characters of the input's JSON and of the answer. */
+  private estimateUsage(request: ModelRequest, text: string): Partial<Usage> {
+    const inputTokens = Math.ceil(this.inputChars(request.input) / 4);
+    const outputTokens = Math.ceil(text.length / 4);
+    return { inputTokens, outputTokens, totalTokens: inputTokens + outputTokens };
+  }
+
+  /** The previous input measured, and its JSON length. */
+  private measured: { readonly input: readonly InputItem[]; readonly chars: number } | undefined;
+
+  /**
+   * The length of the input as JSON. An input that continues the previous one (the
+   * same first and last items, more after) only has its new items measured: a
+   * conversation's turns would otherwise cost a serialization of the whole history
+   * each, which no real model pays on the client and which would skew measurements.
+   */
+  private inputChars(input: readonly InputItem[]): number {
+    const last = this.measured;
+    const n = last?.input.length ?? 0;
+    const continues = last !== undefined && n > 0 && input.length >= n && input[0] === last.input[0] && input[n - 1] === last.input[n - 1];
+    // '[' and ']', then each item and the commas between them.
+    let chars = continues ? last.chars : 2;
+    for (let i = continues ? n : 0; i < input.length; i++) chars += JSON.stringify(input[i]).length + (i > 0 ? 1 : 0);
+    this.measured = { input, chars };
+    return chars;
+  }
+
   private turnFor(request: ModelRequest, call: number): ScriptedTurn {
     const { turns } = this.options;
     if (typeof turns === 'function') return turns(request, call);
@@ -136,7 +163,7 @@ export class ScriptedModel implements Model {
       type: 'response.completed',
       responseId: `resp_${n}`,
       model: this.modelName,
-      usage: turn.usage ?? estimateUsage(request, text),
+      usage: turn.usage ?? this.estimateUsage(request, text),
       finishReasons: [(turn.toolCalls?.length ?? 0) > 0 ? 'tool_calls' : 'stop'],
     };
     return concat(this.pace(steps, turn), of(completed));
@@ -151,8 +178,4 @@ export class ScriptedModel implements Model {
   }
 }
 
-function estimateUsage(request: ModelRequest, text: string): Partial<Usage> {
-  const inputTokens = Math.ceil(JSON.stringify(request.input).length / 4);
-  const outputTokens = Math.ceil(text.length / 4);
-  return { inputTokens, outputTokens, totalTokens: inputTokens + outputTokens };
-}
+

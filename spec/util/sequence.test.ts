@@ -1,0 +1,90 @@
+import { defer, EMPTY, Observable, of, Subject, Subscriber, throwError } from 'rxjs';
+import { describe, expect, it } from 'vitest';
+import { recovering, sequence } from '../../lib/util/sequence.js';
+
+/** Values, then 'complete' or the error's message. */
+function play<T>(source$: Observable<T>): { log: unknown[]; unsubscribe: () => void } {
+  const log: unknown[] = [];
+  const subscription = source$.subscribe({ next: (v) => log.push(v), error: (e: Error) => log.push(`error: ${e.message}`), complete: () => log.push('complete') });
+  return { log, unsubscribe: () => subscription.unsubscribe() };
+}
+
+describe('sequence: the run loop spine', () => {
+  it('takes steps in order, functions made only when their turn comes, and completes', () => {
+    const made: string[] = [];
+    const a$ = new Subject<string>();
+    const { log } = play(
+      sequence<string>(
+        () => (made.push('first'), a$),
+        () => (made.push('second'), of('b')),
+        of('c'),
+      ),
+    );
+    expect(made).toEqual(['first']);
+    a$.next('a');
+    a$.complete();
+    expect(made).toEqual(['first', 'second']);
+    expect(log).toEqual(['a', 'b', 'c', 'complete']);
+  });
+
+  it('takes many synchronous steps in a loop, not by recursion', () => {
+    const steps = Array.from({ length: 20_000 }, (_, i) => () => of(i));
+    const { log } = play(sequence(...steps));
+    expect(log).toHaveLength(20_001);
+    expect(log.at(-1)).toBe('complete');
+  });
+
+  it('an error ends it, a throwing step is an error, and later steps are never made', () => {
+    let later = 0;
+    expect(play(sequence(of(1), throwError(() => new Error('boom')), () => (later++, of(2)))).log).toEqual([1, 'error: boom']);
+    expect(
+      play(
+        sequence(
+          of(1),
+          () => {
+            throw new Error('thrown');
+          },
+          () => (later++, of(2)),
+        ),
+      ).log,
+    ).toEqual([1, 'error: thrown']);
+    expect(later).toBe(0);
+  });
+
+  it('a recovering step hands its error (or throw) to onError and the sequence goes on; onError may throw to end it', () => {
+    const seen: string[] = [];
+    const onError = (e: unknown) => seen.push((e as Error).message);
+    const async$ = new Subject<number>();
+    const { log } = play(sequence<number | string>(recovering(async$, onError), recovering(() => { throw new Error('sync'); }, onError), of('after')));
+    async$.next(1);
+    async$.error(new Error('async'));
+    expect(seen).toEqual(['async', 'sync']);
+    expect(log).toEqual([1, 'after', 'complete']);
+    const rethrown = play(sequence(recovering(throwError(() => new Error('a')), () => { throw new Error('b'); }), of('never')));
+    expect(rethrown.log).toEqual(['error: b']);
+  });
+
+  it('unsubscribing stops the step in flight and makes no more', () => {
+    let tornDown = 0;
+    let later = 0;
+    const { log, unsubscribe } = play(sequence(new Observable<number>(() => () => tornDown++), () => (later++, EMPTY)));
+    unsubscribe();
+    expect(tornDown).toBe(1);
+    expect(later).toBe(0);
+    expect(log).toEqual([]);
+  });
+
+  it('a subscriber that unsubscribes from a handler stops it there, even in a synchronous step', () => {
+    let later = 0;
+    const log: unknown[] = [];
+    const subscriber: Subscriber<number> = new Subscriber<number>({
+      next: (v) => {
+        log.push(v);
+        subscriber.unsubscribe();
+      },
+    });
+    sequence(of(1, 2), defer(() => (later++, of(3)))).subscribe(subscriber);
+    expect(log).toEqual([1]);
+    expect(later).toBe(0);
+  });
+});
