@@ -82,6 +82,8 @@ describe('sequence: the run loop spine', () => {
         log.push(v);
         subscriber.unsubscribe();
       },
+      error: () => {},
+      complete: () => {},
     });
     sequence(of(1, 2), defer(() => (later++, of(3)))).subscribe(subscriber);
     expect(log).toEqual([1]);
