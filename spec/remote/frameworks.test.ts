@@ -1,4 +1,5 @@
 import { once } from 'node:events';
+import { readFileSync } from 'node:fs';
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { serve } from '@hono/node-server';
@@ -8,15 +9,28 @@ import { z } from 'zod';
 import { expressApp } from '../../examples/remote/mounting/express.js';
 import { fastifyApp } from '../../examples/remote/mounting/fastify.js';
 import { honoApp } from '../../examples/remote/mounting/hono.js';
+import { nodeServer } from '../../examples/remote/mounting/node-http.js';
 import { remoteRun, RemoteRunError } from '../../lib/client/index.js';
 import { Agent, encodeEvent, run, type RunUpdatedEvent, ScriptedModel, tool } from '../../lib/index.js';
 import { MemoryRunRegistry, type RunControl, type RunRegistry, type RunsHandler, serveRuns, type ServeRunsOptions } from '../../lib/server/index.js';
 import { collect } from '../helpers/collect.js';
 import { eventually } from './remote-runs.suite.js';
 
-// serveRuns mounted under /api/agents in real Express, Hono (@hono/node-server) and Fastify servers
-// on 127.0.0.1, exactly as README "From the browser" shows (the mounting code is the files of
+// serveRuns mounted under /api/agents in real Node http, Express, Hono (@hono/node-server) and Fastify
+// servers on 127.0.0.1, exactly as README "From the browser" shows (the mounting code is the files of
 // examples/remote/mounting/), and driven by remoteRun over the real fetch.
+
+describe('README "From the browser"', () => {
+  it('shows, verbatim, the mounting files these tests run, and the type-checked Angular SSR server', () => {
+    const readme = readFileSync('README.md', 'utf8');
+    const section = readme.slice(readme.indexOf('## From the browser'), readme.indexOf('\n## ', readme.indexOf('## From the browser') + 1));
+    const files = ['express', 'hono', 'fastify'].map((name) => `examples/remote/mounting/${name}.ts`).concat('examples/angular/ssr-server.ts');
+    for (const file of files) expect(section, file).toContain('```ts\n' + readFileSync(file, 'utf8') + '```');
+    expect(readFileSync('examples/angular/tsconfig.server.json', 'utf8')).toContain('ssr-server.ts');
+    // The Node http snippet mounts the handler with the same adapter, the same way.
+    expect(section).toContain('createServer(getRequestListener(handler))');
+  });
+});
 
 interface Listening {
   readonly server: Server;
@@ -24,6 +38,14 @@ interface Listening {
 }
 
 const frameworks: { name: string; listen: (handler: RunsHandler) => Promise<Listening> }[] = [
+  {
+    name: "Node's http",
+    listen: async (handler) => {
+      const server = nodeServer(handler).listen(0, '127.0.0.1');
+      await once(server, 'listening');
+      return { server };
+    },
+  },
   {
     name: 'Express',
     listen: async (handler) => {
