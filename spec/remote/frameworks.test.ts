@@ -86,13 +86,13 @@ describe.each(frameworks)('serveRuns mounted in $name under /api/agents', ({ lis
     const inner = new MemoryRunRegistry();
     const delivered = new Subject<RunControl>();
     const registry: RunRegistry = {
-      create: (record) => inner.create(record),
+      create: (record, receive) => inner.create(record, receive),
       find: (id) => inner.find(id),
       events: (id, after) => inner.events(id, after),
       send: async (id, control) => {
-        const sent = await inner.send(id, control);
-        if (sent) delivered.next(control);
-        return sent;
+        const outcome = await inner.send(id, control);
+        if (outcome.accepted) delivered.next(control);
+        return outcome;
       },
     };
     const handler = serveRuns({ agents: { assistant: agent }, registry, onError: (e) => expect.fail(String(e)), ...options });
