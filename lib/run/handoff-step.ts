@@ -31,7 +31,7 @@ export function handoffStep<TContext>(
       const message = `Handoff to ${to} was not taken: the run was cancelled (${state.afterTurn}).`;
       const call = first.call.rawItem;
       const notTaken = output(state, first.call, message, new ToolCallError('cancelled', call.name, call.call_id, message));
-      return emit(state, [notTaken, ...ignored]);
+      return emit([notTaken, ...ignored]);
     }
 
     let input: unknown;
@@ -40,7 +40,7 @@ export function handoffStep<TContext>(
     } catch (error) {
       const message = `Error: invalid arguments for "${first.call.rawItem.name}": ${(error as Error).message}`;
       const failed = output(state, first.call, message, new ToolCallError('invalid_arguments', first.call.rawItem.name, first.call.rawItem.call_id, message));
-      return emit(state, [failed, ...ignored]);
+      return emit([failed, ...ignored]);
     }
 
     const item: RunItem = {
@@ -64,7 +64,7 @@ export function handoffStep<TContext>(
       callback$,
       defer(() => {
         state.pendingHandoff = first.handoff;
-        return emit(state, [item, ...ignored]);
+        return emit([item, ...ignored]);
       }),
     );
   });
@@ -88,7 +88,6 @@ function output<TContext>(state: RunState<TContext>, call: ToolCallRunItem, text
   };
 }
 
-function emit<TContext>(state: RunState<TContext>, items: readonly RunItem[]): Observable<StreamEvent<unknown>> {
-  state.items.push(...items);
+function emit(items: readonly RunItem[]): Observable<StreamEvent<unknown>> {
   return from(items.map((item): StreamEvent<unknown> => ({ type: 'item.created', item })));
 }

@@ -26,6 +26,11 @@ export class InjectQueue {
     return items;
   }
 
+  /** Takes the oldest item waiting, if any. */
+  take(): InputItem | undefined {
+    return this.pending?.shift();
+  }
+
   /** What is waiting, without taking it. */
   peek(): readonly InputItem[] {
     return this.pending ?? nothing;

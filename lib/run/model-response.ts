@@ -39,8 +39,8 @@ export class ModelResponse {
 }
 
 /**
- * Turns a model stream into run events, recording completed items in the run
- * state as they arrive (so a cancel mid-stream keeps them). A transient failure
+ * Turns a model stream into run events, each completed item as it arrives (so a
+ * cancel mid-stream keeps it: see `recordItems`). A transient failure
  * before anything was streamed is retried after a back-off (`modelRetry`),
  * reported by a `model.retry` event; unsubscribing stops the wait. An event the
  * run cannot read fails the stream with a `ModelError` rather than escaping.
@@ -129,7 +129,6 @@ class ModelAttempt<TContext> extends Subscriber<ModelEvent> {
       case 'item.done': {
         const item = toRunItem(event.item, agent);
         response.items.push(item);
-        this.state.items.push(item);
         out.next({ type: 'item.created', item });
         return;
       }

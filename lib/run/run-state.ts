@@ -39,8 +39,10 @@ export interface Outcome {
  * `subscribeControls`). Created inside `defer`, so each subscription gets its own.
  *
  * Who writes what: `runAgent` sets `agent`; `modelCall` counts `turn` (every model
- * call counts) and records items with `record`; the controls call `cancel`,
- * `fail` and `injections.push`; whoever decides the end calls `settle`.
+ * call counts); `recordItems` records `items` from the loop's events (besides it,
+ * only `pairOpenCalls` and `suspend` below change them, and `resumeFrom` restores
+ * them); the controls call `cancel`, `fail` and `injections.push`; whoever
+ * decides the end calls `settle`.
  */
 export class RunState<TContext> {
   agent: AgentFor<TContext>;
@@ -48,7 +50,7 @@ export class RunState<TContext> {
   tools: readonly Tool<TContext>[] = none;
   /** History read from the session at start. */
   past: readonly InputItem[] = none;
-  /** Every item the run produced, in order. */
+  /** Every item the run produced, in order: recorded by `recordItems`. */
   readonly items: RunItem[] = [];
   readonly injections = new InjectQueue();
   usage: Usage = emptyUsage;

@@ -1,8 +1,8 @@
 import { trace } from '@opentelemetry/api';
-import { asyncScheduler, concat, defer, EMPTY, finalize, from, ignoreElements, merge, mergeMap, type Observable, Subject, switchMap, takeUntil, tap, timer } from 'rxjs';
+import { asyncScheduler, concat, defer, EMPTY, finalize, ignoreElements, merge, mergeMap, Observable, type ObservableInput, Subject, switchMap, takeUntil, tap, timer } from 'rxjs';
 import { ToolCallError } from '../errors/tool-call-error.js';
 import type { StreamEvent, ToolApprovalRequestedEvent } from '../events/stream-event.js';
-import type { ToolCallRunItem, ToolOutputRunItem } from '../items/run-item.js';
+import type { ToolCallRunItem } from '../items/run-item.js';
 import { cancelledOutput } from '../session/pair-tool-calls.js';
 import { invokeToolCall } from '../tools/invoke-tool-call.js';
 import type { RunState } from './run-state.js';
@@ -42,16 +42,16 @@ export function runTools<TContext>(
     },
   };
   let next = 0;
-  const released = (): ToolOutputRunItem[] => {
-    const ready: ToolOutputRunItem[] = [];
-    for (let output; next < calls.length && (output = state.heldOutputs.get(calls[next]!.rawItem.call_id)); next++) {
+  // Outputs whose turn came, each leaving `heldOutputs` as its event goes out: one a
+  // stop (from a handler) kept from going out stays held, for `pairOpenCalls`.
+  const released$ = new Observable<StreamEvent<unknown>>((subscriber) => {
+    for (let output; !subscriber.closed && next < calls.length && (output = state.heldOutputs.get(calls[next]!.rawItem.call_id)); next++) {
       state.heldOutputs.delete(output.rawItem.call_id);
-      state.items.push(output);
-      ready.push(output);
+      subscriber.next({ type: 'item.created', item: output });
     }
-    return ready;
-  };
-  const cutOff = (): StreamEvent<unknown>[] => {
+    subscriber.complete();
+  });
+  const cutOff = (): Observable<StreamEvent<unknown>> => {
     for (const { rawItem: call } of calls.slice(next)) {
       if (state.heldOutputs.has(call.call_id)) continue;
       const rawItem = cancelledOutput(call, state.afterTurn ?? state.stopReason);
@@ -64,7 +64,7 @@ export function runTools<TContext>(
         rawItem,
       });
     }
-    return released().map((item) => ({ type: 'item.created', item }));
+    return released$;
   };
 
   // Suspension (`suspendOnApproval`): once every call has finished or waits for a decision.
@@ -92,7 +92,7 @@ export function runTools<TContext>(
     ...calls.map((call) =>
       invokeToolCall(call.rawItem, state.tools, env).pipe(
         state.tracing.tool(call.rawItem, state.tools.find((t) => t.name === call.rawItem.name) as never),
-        mergeMap((update): StreamEvent<unknown>[] => {
+        mergeMap((update): ObservableInput<StreamEvent<unknown>> => {
           const { call_id: callId, name: toolName } = call.rawItem;
           if (update.type === 'progress') {
             const progress: StreamEvent<unknown> = { type: 'tool.progress', callId, toolName, value: update.value };
@@ -116,7 +116,7 @@ export function runTools<TContext>(
           state.heldOutputs.set(call.rawItem.call_id, update.item);
           finished.add(callId);
           updated.next();
-          return released().map((item) => ({ type: 'item.created', item }));
+          return released$;
         }),
       ),
     ),
@@ -124,7 +124,7 @@ export function runTools<TContext>(
 
   return concat(
     merge(suspender$, tools$),
-    defer(() => from(cutOff())),
+    defer(cutOff),
   );
 }
 

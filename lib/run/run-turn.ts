@@ -1,10 +1,9 @@
-import { catchError, concat, defer, EMPTY, from, map, merge, type Observable, of, switchMap, takeUntil, tap, throwError } from 'rxjs';
+import { catchError, concat, defer, EMPTY, from, map, merge, Observable, of, switchMap, takeUntil, tap, throwError } from 'rxjs';
 import { safeParse } from 'zod/v4/core';
 import type { Instructions } from '../agent/agent.js';
 import type { Handoff } from '../agent/handoff.js';
 import { validateAgent } from '../agent/validate-agent.js';
 import { asAgentsError, MaxTurnsExceededError, ModelBehaviorError, UserCodeError, UserError } from '../errors/agents-error.js';
-import { OutputGuardrailTripwireTriggered } from '../errors/guardrail-tripwire.js';
 import type { StreamEvent } from '../events/stream-event.js';
 import type { MessageOutputRunItem, ToolCallRunItem, ToolOutputRunItem } from '../items/run-item.js';
 import { handoffStep } from './handoff-step.js';
@@ -101,35 +100,54 @@ function modelCall<TContext>(
     const problem = validateAgent(state.agent, state.tools);
     if (problem) throw problem;
     state.turn++;
-    const injected = state.injections.drain().map((rawItem) => {
-      const item = { type: 'injected_input' as const, agentName: state.agent.name, rawItem };
-      state.items.push(item);
-      return { type: 'item.created' as const, item };
-    });
-    const model = resolveModel(state.agent, state.options);
-    const request = modelRequest(state, instructions);
-    const model$ = defer(() => model.stream(request)).pipe(state.tracing.model(model, request));
-    const streamed$ = streamModelResponse(model$, state, response);
-    // The input reaches the model now: store it meanwhile (no extra layer without a session).
-    const stream$ = state.writer ? merge(streamed$, state.save()) : streamed$;
-    if (state.options.injectMode !== 'interrupt') return injected.length > 0 ? concat(from(injected), stream$) : stream$;
+    if (state.injections.size === 0) return modelStream(state, instructions, response);
+    return sequence(injectedInput(state), () => modelStream(state, instructions, response));
+  });
+}
 
-    let interrupted = false;
-    return concat(
-      from(injected),
-      stream$.pipe(
-        takeUntil(
-          state.injections.arrived$.pipe(
-            tap(() => {
-              interrupted = true;
-              state.interruption = 'interrupted by injected input';
-            }),
-          ),
+/**
+ * Input injected meanwhile joins this call, each item leaving the queue as its
+ * event goes out: one a stop (from a handler) kept from going out stays queued,
+ * and is reported unconsumed.
+ */
+function injectedInput<TContext>(state: RunState<TContext>): Observable<StreamEvent<unknown>> {
+  return new Observable((subscriber) => {
+    // What waits now: input injected from these events' handlers waits for the next call.
+    for (let n = state.injections.size, rawItem; n > 0 && !subscriber.closed && (rawItem = state.injections.take()); n--) {
+      subscriber.next({ type: 'item.created', item: { type: 'injected_input', agentName: state.agent.name, rawItem } });
+    }
+    subscriber.complete();
+  });
+}
+
+/** The model call itself, once the injected input is in the history. */
+function modelStream<TContext>(
+  state: RunState<TContext>,
+  instructions: string | undefined,
+  response: ModelResponse,
+): Observable<StreamEvent<unknown>> {
+  const model = resolveModel(state.agent, state.options);
+  const request = modelRequest(state, instructions);
+  const model$ = defer(() => model.stream(request)).pipe(state.tracing.model(model, request));
+  const streamed$ = streamModelResponse(model$, state, response);
+  // The input reaches the model now: store it meanwhile (no extra layer without a session).
+  const stream$ = state.writer ? merge(streamed$, state.save()) : streamed$;
+  if (state.options.injectMode !== 'interrupt') return stream$;
+
+  let interrupted = false;
+  return concat(
+    stream$.pipe(
+      takeUntil(
+        state.injections.arrived$.pipe(
+          tap(() => {
+            interrupted = true;
+            state.interruption = 'interrupted by injected input';
+          }),
         ),
       ),
-      defer(() => (interrupted ? restart(state, instructions, response) : EMPTY)),
-    );
-  });
+    ),
+    defer(() => (interrupted ? restart(state, instructions, response) : EMPTY)),
+  );
 }
 
 function restart<TContext>(
@@ -138,7 +156,7 @@ function restart<TContext>(
   response: ModelResponse,
 ): Observable<StreamEvent<unknown>> {
   state.interruption = undefined;
-  for (const item of response.items) state.items.splice(state.items.indexOf(item), 1);
+  // Its event takes the abandoned stream's items back out of the history (see `recordItems`).
   const interrupted: StreamEvent<unknown> = {
     type: 'turn.interrupted',
     agent: state.agent.name,
@@ -175,7 +193,7 @@ function afterResponse<TContext>(state: RunState<TContext>, response: ModelRespo
   const messages = response.items.filter((i): i is MessageOutputRunItem => i.type === 'message_output');
   const last = messages[messages.length - 1];
   if (!last) throw new ModelBehaviorError(`Agent "${state.agent.name}": the model returned neither a message nor a tool call.`);
-  return completeWith(state, finalOutput(state.agent, last), last);
+  return completeWith(state, finalOutput(state.agent, last));
 }
 
 /** A resumed run's first step: the suspended batch's waiting calls (decided, or asking again), then on as after any tools. */
@@ -228,21 +246,13 @@ function stoppingValue<TContext>(state: RunState<TContext>, stop: ToolOutputRunI
 
 /**
  * Ends the run with its final output, once the agent's output guardrails let it
- * through. A blocked answer leaves the history: it is never stored nor resent.
+ * through. A blocked answer leaves the history (its tripwire's event retracts it,
+ * see `recordItems`): it is never stored nor resent.
  */
-function completeWith<TContext>(state: RunState<TContext>, output: unknown, message?: MessageOutputRunItem): Observable<StreamEvent<unknown>> {
+function completeWith<TContext>(state: RunState<TContext>, output: unknown): Observable<StreamEvent<unknown>> {
   const guardrails = state.agent.outputGuardrails;
-  const checked$ =
-    guardrails.length === 0
-      ? EMPTY
-      : runGuardrails(state, 'output', guardrails, output).pipe(
-          catchError((error: unknown) => {
-            if (error instanceof OutputGuardrailTripwireTriggered && message) state.items.splice(state.items.indexOf(message), 1);
-            return throwError(() => error);
-          }),
-        );
   return concat(
-    checked$,
+    guardrails.length === 0 ? EMPTY : runGuardrails(state, 'output', guardrails, output),
     defer(() => {
       state.settle({ status: 'completed', finalOutput: output });
       return EMPTY;

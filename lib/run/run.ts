@@ -11,6 +11,7 @@ import { createRunTracing } from '../tracing/create-run-tracing.js';
 import { boundedCall, type BoundedCallFailure } from '../util/bounded-call.js';
 import { finishRun } from './finish-run.js';
 import { defaultSessionTimeoutMs, type RunOptions, validateRunOptions } from './run-options.js';
+import { recordItems } from './record-items.js';
 import { runAgent } from './run-agent.js';
 import { subscribeControls } from './run-controls.js';
 import { RunState } from './run-state.js';
@@ -77,7 +78,7 @@ export function run<TContext>(
     // in advance: a run in flight holds every step still to come.
     const body = (): Observable<StreamEvent<unknown>> => {
       if (state.outcome) return EMPTY;
-      const agent$ = () => runAgent(state, resumption && !problem ? resumeFrom(state, resumption) : undefined);
+      const agent$ = () => runAgent(state, resumption && !problem ? resumeFrom(state, resumption) : undefined).pipe(recordItems(state));
       const agents$ = session ? sequence(loadHistory(state, timeoutMs, scheduler), agent$) : agent$();
       return controls || options.suspendOnApproval ? agents$.pipe(takeUntil(state.stop$)) : agents$;
     };

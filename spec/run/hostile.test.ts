@@ -395,6 +395,19 @@ describe('9. a blocked answer is never stored nor resent', () => {
     await firstValueFrom(run(new Agent({ name: 'A', model }), 'again', { session }).pipe(toResult()));
     expect(JSON.stringify(model.requests[1]!.input)).not.toContain('secret is 42');
   });
+
+  it('even when the handler of the tripwire event cancels the run', async () => {
+    const session = new MemorySession();
+    const cancel$ = new Subject<string>();
+    const model = new ScriptedModel({ turns: [{ text: 'the secret is 42' }] });
+    const guard = { name: 'no_secrets', execute: (o: unknown) => ({ tripwireTriggered: String(o).includes('secret') }) };
+    const { events } = await drive(run(new Agent({ name: 'A', model, outputGuardrails: [guard] }), 'tell me', { session, cancel$ }), (e) => {
+      if (e.type === 'guardrail.result') cancel$.next('seen enough');
+    });
+    const terminal = events.at(-1);
+    expect(terminal?.type === 'run.updated' && terminal.result?.items.map((i) => i.type)).toEqual([]);
+    expect(JSON.stringify(await session.getItems())).not.toContain('secret is 42');
+  });
 });
 
 describe('10. retry() on a failed run', () => {

@@ -1,0 +1,44 @@
+import { type MonoTypeOperatorFunction, tap } from 'rxjs';
+import type { StreamEvent } from '../events/stream-event.js';
+import type { MessageOutputRunItem } from '../items/run-item.js';
+import type { RunState } from './run-state.js';
+
+/**
+ * The run's history of items, recorded from the loop's own events: the one place
+ * the loop changes `state.items`. Whoever produces an item (model response,
+ * tools, handoff step, injected input) only emits its `item.created`; an item is
+ * in the history once its event has passed here, so a stop from a handler never
+ * leaves an item recorded but unseen, nor seen but unrecorded. Two events take
+ * items back: `turn.interrupted` (an abandoned stream's items), and an output
+ * guardrail's tripwire, which retracts the answer it blocked (never stored nor
+ * resent). Only `RunState`'s own `pairOpenCalls` and `suspend` change the list besides.
+ */
+export function recordItems<TContext>(state: RunState<TContext>): MonoTypeOperatorFunction<StreamEvent<unknown>> {
+  const items = state.items;
+  // The answer an output guardrail may block: the last message, unless tool output came after it (a stopping tool's).
+  let answer: MessageOutputRunItem | undefined;
+  return tap((event) => {
+    switch (event.type) {
+      case 'item.created':
+        items.push(event.item);
+        if (event.item.type === 'message_output') answer = event.item;
+        else if (event.item.type !== 'reasoning' && event.item.type !== 'provider_item') answer = undefined;
+        return;
+      case 'turn.interrupted':
+        for (const item of event.discardedItems) remove(items, item);
+        answer = undefined;
+        return;
+      case 'guardrail.result':
+        if (event.result.kind === 'output' && event.result.output.tripwireTriggered && answer) {
+          remove(items, answer);
+          answer = undefined;
+        }
+        return;
+    }
+  });
+}
+
+function remove<T>(items: T[], item: T): void {
+  const index = items.indexOf(item);
+  if (index >= 0) items.splice(index, 1);
+}
