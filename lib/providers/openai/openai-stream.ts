@@ -1,4 +1,4 @@
-import { Observable } from 'rxjs';
+import { Observable, type Subscriber } from 'rxjs';
 import type { ModelEvent } from '../../model/model.js';
 import { AgentsError } from '../../errors/agents-error.js';
 import { type OpenAIApiName, type RequestPhase, toModelError } from './openai-errors.js';
@@ -28,12 +28,32 @@ export function openAIStream<TEvent>(
   translator: () => StreamTranslator<TEvent>,
 ): Observable<ModelEvent> {
   return new Observable<ModelEvent>((subscriber) => {
-    const controller = new AbortController();
-    const translate = translator();
-    let phase: RequestPhase = 'request';
-    const consume = async (): Promise<void> => {
+    const request = new StreamRequest(subscriber, api, translator());
+    void request.consume(open);
+    return request;
+  });
+}
+
+/**
+ * One request in flight: its abort controller, its translator, how far it got.
+ * One object rather than closures: every response in flight holds it. It is the
+ * subscription's teardown (`unsubscribe` aborts the request).
+ */
+class StreamRequest<TEvent> {
+  private readonly controller = new AbortController();
+  private phase: RequestPhase = 'request';
+
+  constructor(
+    private readonly subscriber: Subscriber<ModelEvent>,
+    private readonly api: OpenAIApiName,
+    private readonly translate: StreamTranslator<TEvent>,
+  ) {}
+
+  async consume(open: (signal: AbortSignal) => PromiseLike<AsyncIterable<TEvent>>): Promise<void> {
+    const { controller, subscriber, translate } = this;
+    try {
       const stream = await open(controller.signal);
-      phase = 'stream';
+      this.phase = 'stream';
       for await (const event of stream) {
         if (controller.signal.aborted) return;
         subscriber.next({ type: 'raw', event });
@@ -42,12 +62,14 @@ export function openAIStream<TEvent>(
       if (controller.signal.aborted) return;
       for (const modelEvent of translate.end()) subscriber.next(modelEvent);
       subscriber.complete();
-    };
-    consume().catch((error: unknown) => {
+    } catch (error) {
       // After unsubscribe the abort surfaces here (or not at all): nobody is listening.
       // A translator's own error (a `ModelBehaviorError`…) already says what went wrong.
-      if (!controller.signal.aborted) subscriber.error(error instanceof AgentsError ? error : toModelError(error, api, phase));
-    });
-    return () => controller.abort();
-  });
+      if (!controller.signal.aborted) subscriber.error(error instanceof AgentsError ? error : toModelError(error, this.api, this.phase));
+    }
+  }
+
+  unsubscribe(): void {
+    this.controller.abort();
+  }
 }
