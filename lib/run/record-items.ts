@@ -1,6 +1,6 @@
-import { type MonoTypeOperatorFunction, tap } from 'rxjs';
+import { type MonoTypeOperatorFunction, Observable, Subscriber } from 'rxjs';
 import type { StreamEvent } from '../events/stream-event.js';
-import type { MessageOutputRunItem } from '../items/run-item.js';
+import type { MessageOutputRunItem, RunItem } from '../items/run-item.js';
 import type { RunState } from './run-state.js';
 
 /**
@@ -14,28 +14,52 @@ import type { RunState } from './run-state.js';
  * resent). Only `RunState`'s own `pairOpenCalls` and `suspend` change the list besides.
  */
 export function recordItems<TContext>(state: RunState<TContext>): MonoTypeOperatorFunction<StreamEvent<unknown>> {
-  const items = state.items;
-  // The answer an output guardrail may block: the last message, unless tool output came after it (a stopping tool's).
-  let answer: MessageOutputRunItem | undefined;
-  return tap((event) => {
+  // A subscriber of its own rather than `tap`: every run in flight holds it, so it is one object, no closures.
+  return (source) => new Observable((subscriber) => source.subscribe(new ItemRecorder(subscriber, state.items)));
+}
+
+/** Records items as their events pass, then passes them on (as `tap` would). */
+class ItemRecorder extends Subscriber<StreamEvent<unknown>> {
+  /** The answer an output guardrail may block: the last message, unless tool output came after it (a stopping tool's). */
+  private answer: MessageOutputRunItem | undefined;
+
+  constructor(
+    destination: Subscriber<StreamEvent<unknown>>,
+    private readonly items: RunItem[],
+  ) {
+    super(destination);
+  }
+
+  protected override _next(event: StreamEvent<unknown>): void {
+    try {
+      this.record(event);
+    } catch (error) {
+      this.destination.error(error);
+      return;
+    }
+    this.destination.next(event);
+  }
+
+  private record(event: StreamEvent<unknown>): void {
+    const { items } = this;
     switch (event.type) {
       case 'item.created':
         items.push(event.item);
-        if (event.item.type === 'message_output') answer = event.item;
-        else if (event.item.type !== 'reasoning' && event.item.type !== 'provider_item') answer = undefined;
+        if (event.item.type === 'message_output') this.answer = event.item;
+        else if (event.item.type !== 'reasoning' && event.item.type !== 'provider_item') this.answer = undefined;
         return;
       case 'turn.interrupted':
         for (const item of event.discardedItems) remove(items, item);
-        answer = undefined;
+        this.answer = undefined;
         return;
       case 'guardrail.result':
-        if (event.result.kind === 'output' && event.result.output.tripwireTriggered && answer) {
-          remove(items, answer);
-          answer = undefined;
+        if (event.result.kind === 'output' && event.result.output.tripwireTriggered && this.answer) {
+          remove(items, this.answer);
+          this.answer = undefined;
         }
         return;
     }
-  });
+  }
 }
 
 function remove<T>(items: T[], item: T): void {
