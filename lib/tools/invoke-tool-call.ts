@@ -189,7 +189,7 @@ export function invokeToolCall<TContext>(
                   ? run$
                   : failure(
                       'rejected',
-                      `Error: the call to "${tool.name}" was rejected by the user${decision.message ? `: ${decision.message}.` : '.'} Do not retry it unless asked to.`,
+                      `Error: the call to "${tool.name}" was rejected by the user${decision.message ? `: ${sentence(decision.message)}` : '.'} Do not retry it unless asked to.`,
                     ),
               ),
             ),
@@ -200,4 +200,9 @@ export function invokeToolCall<TContext>(
       failure('execution_failed', `Error: could not decide whether "${tool.name}" needs approval: ${describe(error)}`, error),
     ),
   );
+}
+
+/** `text` ending as a sentence: a full stop added unless it already ends with one (or `!`, `?`). */
+function sentence(text: string): string {
+  return /[.!?]\s*$/.test(text) ? text.trimEnd() : `${text}.`;
 }

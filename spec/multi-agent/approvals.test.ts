@@ -43,12 +43,13 @@ describe('tool approvals', () => {
     const model = new ScriptedModel({ turns: [{ toolCalls: [{ name: 'delete_file', arguments: { path: '/etc/passwd' } }] }, { text: 'OK, I will not.' }] });
     const done = firstValueFrom(run(new Agent({ name: 'A', model, tools: [deleteTool(log)] }), 'clean up', { approvals$ }).pipe(toResult()));
     await until(() => model.requests.length === 1);
-    approvals$.next({ callId: 'call_1_1', approved: false, message: 'too dangerous' });
+    approvals$.next({ callId: 'call_1_1', approved: false, message: 'too dangerous.' });
     const result = await done;
     expect(log).toEqual([]);
     const output = result.items.find((i) => i.type === 'tool_output');
     expect(output?.type === 'tool_output' && output.error?.kind).toBe('rejected');
-    expect(output?.rawItem.output).toContain('rejected by the user: too dangerous');
+    // The user's own full stop is kept, not doubled.
+    expect(output?.rawItem.output).toBe('Error: the call to "delete_file" was rejected by the user: too dangerous. Do not retry it unless asked to.');
   });
 
   it('only the waiting call waits: other calls run and finish meanwhile', async () => {
