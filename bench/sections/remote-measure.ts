@@ -38,8 +38,8 @@ const smoke = argv.includes('--smoke');
 /** `--parts=perEvent,cancel,concurrency` measures only those (for working on one). */
 const parts = (option('parts') ?? 'perEvent,cancel,concurrency').split(',');
 const sizes = smoke
-  ? { deltas: 200, reps: 1, warmup: 1, cancels: 3, cancelWaitMs: 50, concurrency: [20, 50], holdMs: 300, batch: 50 }
-  : { deltas: 20_000, reps: 5, warmup: 2, cancels: 50, cancelWaitMs: 200, concurrency: [100, 1_000, 5_000], holdMs: 3_000, batch: 250 };
+  ? { deltas: 200, reps: 1, warmup: 1, cancels: 3, cancelWaitMs: 50, concurrency: [20, 50], holdMs: 300, batch: 50, openBudgetMs: 20_000 }
+  : { deltas: 20_000, reps: 5, warmup: 2, cancels: 50, cancelWaitMs: 200, concurrency: [100, 1_000, 5_000], holdMs: 3_000, batch: 250, openBudgetMs: 120_000 };
 /** `--concurrency=1000,5000` measures only those stream counts. */
 if (option('concurrency')) sizes.concurrency = option('concurrency')!.split(',').map(Number);
 
@@ -97,9 +97,20 @@ async function serverRole(): Promise<void> {
   const listener = getRequestListener(handler);
   const listenerAll = getRequestListener(sendAll);
   const http = createServer((req, res) => void (req.url?.startsWith('/all/') ? listenerAll : listener)(req, res));
-  http.listen(0, '127.0.0.1', () => process.send!({ port: (http.address() as AddressInfo).port }));
+  // A backlog as a production server sets it: thousands of clients connecting at once must not overflow it.
+  http.listen({ port: 0, host: '127.0.0.1', backlog: 4096 }, () => process.send!({ port: (http.address() as AddressInfo).port }));
   const eld = eldMonitor();
+  // REMOTE_HOLD_PROF=<dir>: a CPU profile of the server while the streams are held (eld-start to eld-stop).
+  const holdProf = process.env['REMOTE_HOLD_PROF'];
+  const inspector = holdProf ? new (await import('node:inspector')).Session() : undefined;
+  inspector?.connect();
+  const post = (method: string) => new Promise<unknown>((resolve) => inspector!.post(method, (_e, r) => resolve(r)));
   process.on('message', async (message: Command) => {
+    if (inspector && message.cmd === 'eld-start') await post('Profiler.enable').then(() => post('Profiler.start'));
+    if (inspector && message.cmd === 'eld-stop') {
+      const { profile } = (await post('Profiler.stop')) as { profile: unknown };
+      (await import('node:fs')).writeFileSync(`${holdProf}/hold-${Date.now()}.cpuprofile`, JSON.stringify(profile));
+    }
     switch (message.cmd) {
       case 'cpu':
         return process.send!({ cpu: cpuMicros() });
@@ -223,16 +234,24 @@ async function clientRole(): Promise<void> {
     }
 
     // ---- concurrency
-    const concurrency: { streams: number; failed: number; heapPerStreamKB: number; eldP99: number; eldMax: number; idleEldP99: number; cpuShare: number; firstDeltaMs: number }[] = [];
+    type Point = {
+      streams: number; opened: number; streaming: number; failed: number; firstFailure?: string; heapPerStreamKB: number;
+      eldP99: number; eldMax: number; idleEldP99: number; cpuShare: number; cpuPerDeltaUs: number; firstDeltaMs: number; leftRuns: number;
+    };
+    const concurrency: Point[] = [];
+    const within = <T>(promise: Promise<T>, ms: number) => Promise.race([promise, new Promise<void>((resolve) => setTimeout(resolve, Math.max(0, ms)).unref())]);
     for (const n of parts.includes('concurrency') ? sizes.concurrency : []) {
       const baseline = (await ask<{ heap: number }>(server, { cmd: 'heap' })).heap;
       const subscriptions: Subscription[] = [];
       const t0 = performance.now();
       const firstDeltas: number[] = [];
       let failed = 0;
-      // Open in batches (each batch once the server has named its runs), then wait for every stream to deliver.
+      let firstFailure: string | undefined;
+      // Open in batches, each once the server has named the previous one's runs, within a time budget
+      // (a saturated server must give a result, not hang the benchmark), then wait for every stream to deliver.
       const streaming: Promise<void>[] = [];
-      for (let opened = 0; opened < n; opened += sizes.batch) {
+      let opened = 0;
+      while (opened < n && performance.now() - t0 < sizes.openBudgetMs) {
         const named: Promise<void>[] = [];
         for (let i = 0; i < Math.min(sizes.batch, n - opened); i++) {
           let isNamed!: () => void;
@@ -249,7 +268,8 @@ async function clientRole(): Promise<void> {
                   resolve();
                 },
                 error: (error: unknown) => {
-                  if (failed++ < 3) console.error('stream failed:', error);
+                  failed++;
+                  firstFailure ??= String((error as Error)?.message ?? error) + ((error as Error)?.cause ? ` (${String((error as { cause: Error }).cause?.message ?? (error as { cause: unknown }).cause)})` : '');
                   isNamed();
                   resolve();
                 },
@@ -257,9 +277,10 @@ async function clientRole(): Promise<void> {
             );
           }));
         }
-        await Promise.all(named);
+        opened += named.length;
+        await within(Promise.all(named), sizes.openBudgetMs - (performance.now() - t0));
       }
-      await Promise.all(streaming);
+      await within(Promise.all(streaming), 30_000);
       await Promise.all([ask(server, { cmd: 'eld-start' }), ask(idle, { cmd: 'eld-start' })]);
       const cpuBefore = await ask<{ cpu: number }>(server, { cmd: 'cpu' });
       const holdStart = performance.now();
@@ -271,12 +292,18 @@ async function clientRole(): Promise<void> {
         ask<{ p99: number; max: number }>(idle, { cmd: 'eld-stop' }),
       ]);
       const heap = (await ask<{ heap: number }>(server, { cmd: 'heap' })).heap;
+      const streams = firstDeltas.length;
       for (const s of subscriptions) s.unsubscribe();
-      for (let waited = 0; (await ask<{ runs: number }>(server, { cmd: 'runs' })).runs > 0; waited += 50) {
-        if (waited > 60_000) throw new Error('runs still active a minute after their cancel');
+      let leftRuns = 0;
+      for (let waited = 0; (leftRuns = (await ask<{ runs: number }>(server, { cmd: 'runs' })).runs) > 0 && waited < 60_000; waited += 50) {
         await new Promise((resolve) => setTimeout(resolve, 50));
       }
-      concurrency.push({ streams: n, failed, heapPerStreamKB: (heap - baseline) / n / 1024, eldP99: eld.p99, eldMax: eld.max, idleEldP99: idleEld.p99, cpuShare, firstDeltaMs: median(firstDeltas) });
+      concurrency.push({
+        streams: n, opened, streaming: streams, failed, ...(firstFailure ? { firstFailure } : {}),
+        heapPerStreamKB: (heap - baseline) / Math.max(1, streams) / 1024, eldP99: eld.p99, eldMax: eld.max, idleEldP99: idleEld.p99,
+        // each held stream receives a delta a second
+        cpuShare, cpuPerDeltaUs: (cpuShare * 1e6) / Math.max(1, streams), firstDeltaMs: median(firstDeltas), leftRuns,
+      });
     }
 
     const result = {

@@ -43,9 +43,14 @@ export default {
         'server heap per run after gc, the server\'s event-loop delay and CPU while they stream (held ' + r.holdMs / 1000 + ' s), and, over the same window, the event-loop delay of an idle process: ' +
         'what the machine\'s scheduler alone costs (on a shared machine the server\'s delay includes it).',
       '',
-      ...table(['streams', 'failed', 'heap per run (KB)', 'event-loop delay p99 (ms)', 'max (ms)', 'idle process p99 (ms)', 'server CPU (share of a core)', 'median time to first delta (ms)', 'target', 'result'],
-        r.concurrency.map((c) => [c.streams.toLocaleString('en'), c.failed, fmt(c.heapPerStreamKB, 1), fmt(c.eldP99, 2), fmt(c.eldMax, 2), fmt(c.idleEldP99, 2), fmt(c.cpuShare, 2), fmt(c.firstDeltaMs, 0),
-          c === biggest ? `p99 < ${targets.eldP99Ms} ms` : '', c === biggest ? verdict(c.eldP99 < targets.eldP99Ms && c.failed === 0) : ''])),
+      ...table(['streams (streaming / asked)', 'failed', 'heap per run (KB)', 'event-loop delay p99 (ms)', 'max (ms)', 'idle process p99 (ms)', 'server CPU (share of a core)', 'server CPU per delta (µs)', 'median time to first delta (ms)', 'target', 'result'],
+        r.concurrency.map((c) => [`${c.streaming.toLocaleString('en')} / ${c.streams.toLocaleString('en')}`, c.failed, fmt(c.heapPerStreamKB, 1), fmt(c.eldP99, 2), fmt(c.eldMax, 2), fmt(c.idleEldP99, 2), fmt(c.cpuShare, 2), fmt(c.cpuPerDeltaUs, 0), fmt(c.firstDeltaMs, 0),
+          c === biggest ? `p99 < ${targets.eldP99Ms} ms` : '', c === biggest ? verdict(c.eldP99 < targets.eldP99Ms && c.failed === 0 && c.streaming === c.streams && c.leftRuns === 0) : ''])),
+      ...r.concurrency.flatMap((c) => [
+        ...(c.firstFailure ? ['', `At ${c.streams.toLocaleString('en')} streams, ${c.failed} failed; the first: ${c.firstFailure}`] : []),
+        ...(c.streaming < c.streams ? ['', `At ${c.streams.toLocaleString('en')} streams, ${c.opened.toLocaleString('en')} were opened within the opening budget and ${c.streaming.toLocaleString('en')} delivered a first delta.`] : []),
+        ...(c.leftRuns ? ['', `At ${c.streams.toLocaleString('en')} streams, ${c.leftRuns} runs were still active a minute after their cancels.`] : []),
+      ]),
     ];
   },
 };

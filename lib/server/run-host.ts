@@ -17,7 +17,7 @@ export interface HostedRun {
   /** Options of `run` (session, context, model provider…); the host adds the control streams. */
   readonly options: RunOptions;
   /** Which events go to the log (`run.updated` always does). Default: every one. */
-  readonly sendEvent?: (event: StreamEvent) => boolean;
+  readonly sendEvent?: (event: StreamEvent<unknown>) => boolean;
 }
 
 /** The runs this process executes: each one's events go to the registry's log, its controls come from it. */

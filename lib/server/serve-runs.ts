@@ -56,7 +56,7 @@ export interface ServeRunsOptions {
    * `() => true` sends every event. `run.updated` events always cross: a client needs
    * them to learn how the run ended.
    */
-  readonly sendEvent?: (event: StreamEvent) => boolean;
+  readonly sendEvent?: (event: StreamEvent<unknown>) => boolean;
 }
 
 /**
@@ -66,7 +66,7 @@ export interface ServeRunsOptions {
  * // Also send the raw events of web searches, to show their progress:
  * serveRuns({ agents, sendEvent: (e) => withoutRawModelEvents(e) || isWebSearchEvent(e) });
  */
-export function withoutRawModelEvents(event: StreamEvent): boolean {
+export function withoutRawModelEvents(event: StreamEvent<unknown>): boolean {
   return event.type !== 'model.event';
 }
 

@@ -4,7 +4,7 @@ import type { Redis } from 'ioredis';
 import { type LateControl, remoteRun, type RemoteRunOptions } from '../../lib/client/index.js';
 import { Agent, ScriptedModel, type RunInput, type StreamEvent, type TerminalRunStatus } from '../../lib/index.js';
 import { RedisRunRegistry } from '../../lib/redis/index.js';
-import { type ControlOutcome, type RunRegistry, type RunsHandler, serveRuns } from '../../lib/server/index.js';
+import { type ControlOutcome, type RunRegistry, type RunsHandler, serveRuns, withoutRawModelEvents } from '../../lib/server/index.js';
 
 describe('types of remote runs', () => {
   it('remoteRun starts a run (agent and input) or attaches to one (runId), and is an Observable of StreamEvent', () => {
@@ -27,6 +27,12 @@ describe('types of remote runs', () => {
     expectTypeOf(handler.close).returns.toEqualTypeOf<Promise<void>>();
     // @ts-expect-error authorize answers an identity string (or undefined), not a boolean
     serveRuns({ agents: {}, authorize: () => true });
+    // sendEvent sees every event of a run (whatever its output type) and answers whether it crosses
+    serveRuns({ agents: {}, sendEvent: (event) => event.type !== 'model.event' });
+    serveRuns({ agents: {}, sendEvent: withoutRawModelEvents });
+    expectTypeOf(withoutRawModelEvents).parameter(0).toEqualTypeOf<StreamEvent<unknown>>();
+    // @ts-expect-error a filter answers a boolean
+    serveRuns({ agents: {}, sendEvent: () => 'yes' });
   });
 
   it('a RedisRunRegistry is a RunRegistry; a control is accepted, or refused with the status the run ended in', () => {
