@@ -12,8 +12,9 @@ import { honoApp } from '../../examples/remote/mounting/hono.js';
 import { nodeServer } from '../../examples/remote/mounting/node-http.js';
 import { remoteRun, RemoteRunError } from '../../lib/client/index.js';
 import { Agent, encodeEvent, run, type RunUpdatedEvent, ScriptedModel, tool } from '../../lib/index.js';
-import { MemoryRunRegistry, type RunControl, type RunRegistry, type RunsHandler, serveRuns, type ServeRunsOptions } from '../../lib/server/index.js';
+import { MemoryRunRegistry, type RunControl, type RunsHandler, serveRuns, type ServeRunsOptions } from '../../lib/server/index.js';
 import { collect } from '../helpers/collect.js';
+import { observedRegistry } from './observed-registry.js';
 import { eventually } from './remote-runs.suite.js';
 
 // serveRuns mounted under /api/agents in real Node http, Express, Hono (@hono/node-server) and Fastify
@@ -83,18 +84,7 @@ describe.each(frameworks)('serveRuns mounted in $name under /api/agents', ({ lis
 
   /** The handler in a real server; `delivered` reports each control message that reached a run. */
   async function mount(agent: Agent, options: Partial<ServeRunsOptions> = {}) {
-    const inner = new MemoryRunRegistry();
-    const delivered = new Subject<RunControl>();
-    const registry: RunRegistry = {
-      create: (record, receive) => inner.create(record, receive),
-      find: (id) => inner.find(id),
-      events: (id, after) => inner.events(id, after),
-      send: async (id, control) => {
-        const outcome = await inner.send(id, control);
-        if (outcome.accepted) delivered.next(control);
-        return outcome;
-      },
-    };
+    const { registry, delivered } = observedRegistry(new MemoryRunRegistry());
     const handler = serveRuns({ agents: { assistant: agent }, registry, onError: (e) => expect.fail(String(e)), ...options });
     const listening = await listen(handler);
     open.push(async () => {

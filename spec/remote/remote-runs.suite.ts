@@ -15,9 +15,10 @@ import {
   type WireEvent,
 } from '../../lib/index.js';
 import { OpenAIResponsesModel } from '../../lib/openai/index.js';
-import { type RunControl, type RunRegistry, serveRuns, type ServeRunsOptions } from '../../lib/server/index.js';
+import { type RunRegistry, serveRuns, type ServeRunsOptions } from '../../lib/server/index.js';
 import { collect } from '../helpers/collect.js';
 import { useOpenAIServer } from '../support/use-openai-server.js';
+import { observedRegistry } from './observed-registry.js';
 import { type RunsServer, startRunsServer } from './runs-server.js';
 
 /** Makes a fresh registry for one test (each test gets its own server and registry). */
@@ -60,20 +61,8 @@ export function remoteRunSuite(name: string, makeRegistry: RegistryFactory): voi
       new Agent({ name: 'Assistant', instructions: 'Be brief.', model: wireModel(), ...options });
 
     /** A registry that also reports each control message delivered to a run. */
-    async function observed(): Promise<{ registry: RunRegistry; delivered: Subject<RunControl> }> {
-      const inner = await makeRegistry();
-      const delivered = new Subject<RunControl>();
-      const registry: RunRegistry = {
-        create: (record, receive) => inner.create(record, receive),
-        find: (id) => inner.find(id),
-        events: (id, after) => inner.events(id, after),
-        send: async (id, control) => {
-          const outcome = await inner.send(id, control);
-          if (outcome.accepted) delivered.next(control);
-          return outcome;
-        },
-      };
-      return { registry, delivered };
+    async function observed() {
+      return observedRegistry(await makeRegistry());
     }
 
     async function serve(options: Partial<ServeRunsOptions> = {}) {
