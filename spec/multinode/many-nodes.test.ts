@@ -1,4 +1,3 @@
-import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { firstValueFrom, Subject, take, tap, toArray } from 'rxjs';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
@@ -7,7 +6,7 @@ import { RunOwnerLostError, type StreamEvent } from '../../lib/index.js';
 import { RedisRunRegistry, RedisSession } from '../../lib/redis/index.js';
 import { collect, expectPaired } from '../helpers/collect.js';
 import { useRedis } from '../durable/use-redis.js';
-import { allGone } from '../support/processes.js';
+import { allGone, processState } from '../support/processes.js';
 import { bundleChild, type JsonLinesChild, spawnJsonLines } from '../support/json-lines-child.js';
 import { startTcpProxy, type TcpProxy } from '../support/tcp-proxy.js';
 import { useOpenAIServer } from '../support/use-openai-server.js';
@@ -138,7 +137,7 @@ describe('many nodes, one run: a RedisRunRegistry shared by three server process
     ));
     const model = await fx.server.request(fx.server.requests.length);
     await waitFor(() => runId);
-    await waitFor(() => a.child.process.kill(0) && isStopped(a.child.process.pid!));
+    await waitFor(() => a.child.process.kill(0) && processState(a.child.process.pid!) === 'T');
     const cancelled = fetch(`${b.origin}/api/runs/${runId}/cancel`, { method: 'POST', headers: { ...alice, 'content-type': 'application/json' }, body: JSON.stringify({ reason: 'while paused' }) });
     // Not applied while A is paused: its model stream is still open.
     const early = await Promise.race([model.closed.then(() => 'closed'), new Promise((resolve) => setTimeout(() => resolve('open'), leaseMs / 4))]);
@@ -245,12 +244,6 @@ describe('many nodes, one run: a RedisRunRegistry shared by three server process
     for (const text of ['First question', 'First answer.', 'Second question', 'Third question']) expect(sent).toContain(text);
   });
 });
-
-/** Whether a process is stopped (state `T` in /proc). */
-function isStopped(pid: number): boolean {
-  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-  return stat.slice(stat.lastIndexOf(')') + 2, stat.lastIndexOf(')') + 3) === 'T';
-}
 
 /** Resolves with `read()`'s value once it is truthy. */
 async function waitFor<T>(read: () => T): Promise<T> {

@@ -11,11 +11,17 @@ export function isRunning(pid: number): boolean {
   } catch {
     return false;
   }
+  const state = processState(pid);
+  return state !== undefined && state !== 'Z';
+}
+
+/** The process's state letter from /proc (`R`, `S`, `T` for stopped, `Z` for a zombie…); undefined when it is gone. */
+export function processState(pid: number): string | undefined {
   try {
     const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-    return stat.slice(stat.lastIndexOf(')') + 2, stat.lastIndexOf(')') + 3) !== 'Z';
+    return stat.slice(stat.lastIndexOf(')') + 2, stat.lastIndexOf(')') + 3);
   } catch {
-    return false;
+    return undefined;
   }
 }
 
