@@ -93,18 +93,16 @@ function start<TContext>(agent: AgentFor<TContext>, input: RunInput, options: Ru
   // Shared by every subscription of this Observable: a retry after a failure does not store the input again.
   const attempts: RunAttempts = { inputStored: false };
   // One run at a time per conversation: the run starts once it holds it (or steers into the one that does).
-  return defer(() =>
-    withConversation(session, options.onBusy ?? 'queue', items, (controls) =>
-      runLoop(
-        agent,
-        input,
-        {
-          ...options,
-          inject$: mergeControl(options.inject$, controls.inject$),
-          cancel$: mergeControl(options.cancel$, controls.cancel$),
-        },
-        attempts,
-      ),
+  return withConversation(session, options.onBusy ?? 'queue', items, (controls) =>
+    runLoop(
+      agent,
+      input,
+      {
+        ...options,
+        inject$: mergeControl(options.inject$, controls.inject$),
+        cancel$: mergeControl(options.cancel$, controls.cancel$),
+      },
+      attempts,
     ),
   );
 }

@@ -1,12 +1,7 @@
-import { Observable, Subject } from 'rxjs';
+import { Observable, Subject, type Subscriber } from 'rxjs';
 import { ConversationBusyError } from '../errors/conversation-busy-error.js';
 import type { StreamEvent } from '../events/stream-event.js';
-import type { ConversationLock, ConversationRequest } from './conversation-lock.js';
-
-interface Owner {
-  readonly requests: Subject<ConversationRequest>;
-  readonly events: Subject<StreamEvent<unknown>>;
-}
+import type { ConversationClaim, ConversationLock, ConversationRequest, OwnerClaim } from './conversation-lock.js';
 
 /**
  * A {@link ConversationLock} for one process: no store round trip. Waiting runs
@@ -14,42 +9,84 @@ interface Owner {
  * events directly.
  */
 export function localConversationLock(conversationId?: string): ConversationLock {
-  let owner: Owner | undefined;
-  const waiters: (() => void)[] = [];
+  let owner: Claimant | undefined;
+  const waiters: Claimant[] = [];
+
+  const take = (claimant: Claimant) => {
+    owner = claimant;
+    claimant.subscriber.next(claimant);
+  };
+  const leave = (claimant: Claimant) => {
+    const waiting = waiters.indexOf(claimant);
+    if (waiting >= 0) waiters.splice(waiting, 1);
+    if (owner !== claimant) return;
+    owner = undefined;
+    claimant.end();
+    const next = waiters.shift();
+    if (next) take(next);
+  };
 
   return {
     claim: (onBusy, input) =>
       new Observable((subscriber) => {
-        let mine: Owner | undefined;
-        const take = () => {
-          mine = owner = { requests: new Subject(), events: new Subject() };
-          subscriber.next({ role: 'owner', requests$: mine.requests.asObservable(), publish: (e) => mine?.events.next(e) });
-        };
-        if (!owner) {
-          take();
-        } else if (onBusy === 'reject') {
-          subscriber.error(new ConversationBusyError(conversationId));
-          return;
-        } else if (onBusy === 'steer') {
-          const running = owner;
-          subscriber.next({ role: 'steered', events$: running.events.asObservable() });
-          running.requests.next({ type: 'inject', input });
-          return;
-        } else if (onBusy === 'interrupt') {
-          waiters.unshift(take);
-          owner.requests.next({ type: 'cancel', reason: 'interrupted by a newer run on the conversation' });
-        } else {
-          waiters.push(take);
+        if (owner && onBusy === 'reject') return subscriber.error(new ConversationBusyError(conversationId));
+        if (owner && onBusy === 'steer') {
+          subscriber.next({ role: 'steered', events$: owner.followers$ });
+          return owner.request({ type: 'inject', input });
         }
-        return () => {
-          const waiting = waiters.indexOf(take);
-          if (waiting >= 0) waiters.splice(waiting, 1);
-          if (!mine || owner !== mine) return;
-          owner = undefined;
-          mine.requests.complete();
-          mine.events.complete();
-          waiters.shift()?.();
-        };
+        const claimant = new Claimant(subscriber, leave);
+        if (!owner) {
+          take(claimant);
+        } else if (onBusy === 'interrupt') {
+          waiters.unshift(claimant);
+          owner.request({ type: 'cancel', reason: 'interrupted by a newer run on the conversation' });
+        } else {
+          waiters.push(claimant);
+        }
+        // Unsubscribing leaves the queue, or releases the conversation to the next in line.
+        return claimant;
       }),
   };
+}
+
+/**
+ * A claim that holds the conversation, or waits to. Its Subjects are made when
+ * first needed: a run that nobody steers into publishes to nobody.
+ */
+class Claimant implements OwnerClaim {
+  readonly role = 'owner';
+  private requests: Subject<ConversationRequest> | undefined;
+  private followers: Subject<StreamEvent<unknown>> | undefined;
+
+  constructor(
+    readonly subscriber: Subscriber<ConversationClaim>,
+    private readonly leave: (claimant: Claimant) => void,
+  ) {}
+
+  get requests$(): Observable<ConversationRequest> {
+    return (this.requests ??= new Subject()).asObservable();
+  }
+
+  /** The events it publishes, for a run steered into it. */
+  get followers$(): Observable<StreamEvent<unknown>> {
+    return (this.followers ??= new Subject()).asObservable();
+  }
+
+  request(request: ConversationRequest): void {
+    this.requests?.next(request);
+  }
+
+  publish(event: StreamEvent<unknown>): void {
+    this.followers?.next(event);
+  }
+
+  /** Released: requests and followed events end. */
+  end(): void {
+    this.requests?.complete();
+    this.followers?.complete();
+  }
+
+  unsubscribe(): void {
+    this.leave(this);
+  }
 }

@@ -1,9 +1,9 @@
-import { concat, concatMap, defer, endWith, filter, map, merge, Observable, of, switchMap, takeWhile, tap, throwError } from 'rxjs';
+import { concat, concatMap, merge, Observable, of, Subscriber, takeWhile, throwError } from 'rxjs';
 import type { StreamEvent } from '../events/stream-event.js';
 import type { InputItem, RunInput } from '../items/input-item.js';
 import type { CancelRequest } from '../run/cancel-request.js';
 import type { Session } from '../session/session.js';
-import type { ConversationLock, ConversationRequest, OnBusy, OwnerClaim } from './conversation-lock.js';
+import type { ConversationClaim, ConversationLock, ConversationRequest, OnBusy, OwnerClaim } from './conversation-lock.js';
 import { writesSettled } from '../session/session-writer.js';
 import { localConversationLock } from './local-conversation-lock.js';
 
@@ -13,7 +13,6 @@ export interface ConversationControls {
   readonly cancel$: Observable<CancelRequest>;
 }
 
-const END = Symbol('end');
 const localLocks = new WeakMap<Session, ConversationLock>();
 
 /**
@@ -21,6 +20,9 @@ const localLocks = new WeakMap<Session, ConversationLock>();
  * a steered run instead follows the running run's events. The hold ends with the
  * run (its terminal event comes after its session writes), so the next run sees
  * the whole history.
+ *
+ * Hand-written rather than `switchMap`/`endWith`/`takeWhile` over the claim: every
+ * session run in flight holds this, so its layers count in the run's heap and time.
  */
 export function withConversation<T>(
   session: Session,
@@ -28,30 +30,10 @@ export function withConversation<T>(
   input: readonly InputItem[],
   start: (controls: ConversationControls) => Observable<StreamEvent<T>>,
 ): Observable<StreamEvent<T>> {
-  const lock = session.lock ?? lockOf(session);
-  return defer(() => {
-    let ended = false;
-    return heldUntilWritten(session, lock.claim(onBusy, input), () => ended).pipe(
-      switchMap((claim) => (claim.role === 'owner' ? owned(claim, start) : followed<T>(claim.events$)).pipe(endWith(END))),
-      takeWhile((event): event is StreamEvent<T> => event !== END || !(ended = true)),
-    );
-  });
-}
-
-/**
- * The claim, released only once the run's writes to the session have settled: a
- * run unsubscribed mid-way still writes its history (in the background), and the
- * next run on the conversation, in any process, must see it.
- */
-function heldUntilWritten<T>(session: Session, claim$: Observable<T>, ended: () => boolean): Observable<T> {
-  return new Observable<T>((subscriber) => {
-    const subscription = claim$.subscribe(subscriber);
-    return () => {
-      // Ended: its writes are done (the terminal event comes after them), so the next run may start at once.
-      if (ended()) return subscription.unsubscribe();
-      // Unsubscribed: its teardown queues the last write during this unsubscribe; release after it.
-      void Promise.resolve().then(() => writesSettled(session)).then(() => subscription.unsubscribe());
-    };
+  return new Observable<StreamEvent<T>>((subscriber) => {
+    const hold = new Hold(subscriber, session, start);
+    (session.lock ?? lockOf(session)).claim(onBusy, input).subscribe(hold);
+    return hold;
   });
 }
 
@@ -61,14 +43,120 @@ function lockOf(session: Session): ConversationLock {
   return lock;
 }
 
-function owned<T>(claim: OwnerClaim, start: (controls: ConversationControls) => Observable<StreamEvent<T>>): Observable<StreamEvent<T>> {
-  const of_ = <K extends ConversationRequest['type']>(type: K) =>
-    claim.requests$.pipe(filter((r): r is Extract<ConversationRequest, { type: K }> => r.type === type));
-  const controls = {
-    inject$: of_('inject').pipe(map((r) => r.input)),
-    cancel$: of_('cancel').pipe(map((r) => r.reason)),
-  };
-  return start(controls).pipe(tap((event) => claim.publish(event)));
+/**
+ * One subscription's hold on the conversation: takes the claim (a new claim
+ * replaces the run of the one before, as `switchMap` would), runs or follows,
+ * and releases the claim when unsubscribed: at once if the run ended (its writes
+ * are done: the terminal event comes after them), else only once its writes to
+ * the session have settled (a run unsubscribed mid-way still writes its history,
+ * in the background, and the next run on the conversation, in any process, must see it).
+ */
+class Hold<T> extends Subscriber<ConversationClaim> {
+  /** The run (or the following of one) started on the current claim. */
+  private run: Run<T> | undefined;
+  /** The run ended (completed, after its terminal event). */
+  ended = false;
+  private releasing = false;
+
+  constructor(
+    readonly out: Subscriber<StreamEvent<T>>,
+    private readonly session: Session,
+    private readonly start: (controls: ConversationControls) => Observable<StreamEvent<T>>,
+  ) {
+    super();
+  }
+
+  protected override _next(claim: ConversationClaim): void {
+    this.run?.unsubscribe();
+    if (claim.role === 'owner') {
+      const requests = new Requests();
+      const run = (this.run = new Run(this, claim, requests));
+      claim.requests$.subscribe(requests);
+      this.start(requests).subscribe(run);
+    } else {
+      followed<T>(claim.events$).subscribe((this.run = new Run(this, undefined, undefined)));
+    }
+  }
+
+  protected override _error(error: unknown): void {
+    this.out.error(error);
+  }
+
+  protected override _complete(): void {
+    // A claim that ends before any run started ends this one; a run in flight goes on.
+    if (!this.run) this.out.complete();
+  }
+
+  override unsubscribe(): void {
+    if (this.closed || this.releasing) return;
+    // No claim taken after this; the run first: its teardown queues its last write, which the release waits for.
+    this.isStopped = this.releasing = true;
+    this.run?.unsubscribe();
+    if (this.ended || !this.run) super.unsubscribe();
+    else void Promise.resolve().then(() => writesSettled(this.session)).then(() => super.unsubscribe());
+  }
+}
+
+/** The events of the run on a claim, to the subscriber (and, for an owner, to the runs steered into it). */
+class Run<T> extends Subscriber<StreamEvent<T>> {
+  constructor(
+    private readonly hold: Hold<T>,
+    private readonly claim: OwnerClaim | undefined,
+    private readonly requests: Requests | undefined,
+  ) {
+    super();
+  }
+
+  protected override _next(event: StreamEvent<T>): void {
+    this.claim?.publish(event);
+    this.hold.out.next(event);
+  }
+
+  protected override _error(error: unknown): void {
+    this.hold.out.error(error);
+    this.unsubscribe();
+  }
+
+  protected override _complete(): void {
+    this.hold.ended = true;
+    this.hold.out.complete();
+    this.unsubscribe();
+  }
+
+  override unsubscribe(): void {
+    if (this.closed) return;
+    super.unsubscribe();
+    this.requests?.unsubscribe();
+  }
+}
+
+/** Other runs' requests to the run holding the conversation, as that run's `inject$` and `cancel$`. */
+class Requests extends Subscriber<ConversationRequest> implements ConversationControls {
+  private inject: Subscriber<RunInput> | undefined;
+  private cancel: Subscriber<CancelRequest> | undefined;
+  readonly inject$ = new Observable<RunInput>((subscriber) => void (this.inject = subscriber));
+  readonly cancel$ = new Observable<CancelRequest>((subscriber) => void (this.cancel = subscriber));
+
+  constructor() {
+    super();
+  }
+
+  protected override _next(request: ConversationRequest): void {
+    if (request.type === 'inject') this.inject?.next(request.input);
+    else this.cancel?.next(request.reason);
+  }
+
+  protected override _error(error: unknown): void {
+    this.cancel?.error(error);
+    this.inject?.error(error);
+    this.unsubscribe();
+  }
+
+  protected override _complete(): void {
+    this.cancel?.complete();
+    this.inject?.complete();
+    this.unsubscribe();
+  }
 }
 
 /** The running run's events up to its terminal one; a failed end errors, as the run itself does. */
