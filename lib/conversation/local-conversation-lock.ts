@@ -1,7 +1,9 @@
-import { Observable, Subject, type Subscriber } from 'rxjs';
+import { Observable, Subject, type Subscriber, type Subscription } from 'rxjs';
 import { ConversationBusyError } from '../errors/conversation-busy-error.js';
 import type { StreamEvent } from '../events/stream-event.js';
-import type { ConversationClaim, ConversationLock, ConversationRequest, OwnerClaim } from './conversation-lock.js';
+import type { InputItem } from '../items/input-item.js';
+import { live } from './live-subscriber.js';
+import type { ConversationClaim, ConversationLock, ConversationRequest, OnBusy, OwnerClaim } from './conversation-lock.js';
 
 /**
  * A {@link ConversationLock} for one process: no store round trip. Waiting runs
@@ -9,62 +11,81 @@ import type { ConversationClaim, ConversationLock, ConversationRequest, OwnerCla
  * events directly.
  */
 export function localConversationLock(conversationId?: string): ConversationLock {
-  let owner: Claimant | undefined;
-  const waiters: Claimant[] = [];
+  return new LocalLock(conversationId);
+}
 
-  const take = (claimant: Claimant) => {
-    owner = claimant;
+// Classes rather than closures: every session holds a lock, and every run in flight a claim.
+
+class LocalLock implements ConversationLock {
+  owner: Claimant | undefined;
+  private readonly waiters: Claimant[] = [];
+
+  constructor(private readonly conversationId: string | undefined) {}
+
+  claim(onBusy: OnBusy, input: readonly InputItem[]): Observable<ConversationClaim> {
+    return new Observable((subscriber) => this.enter(subscriber, onBusy, input));
+  }
+
+  private enter(subscriber: Subscriber<ConversationClaim>, onBusy: OnBusy, input: readonly InputItem[]): Claimant | undefined {
+    const { owner } = this;
+    if (owner && onBusy === 'reject') {
+      subscriber.error(new ConversationBusyError(this.conversationId));
+      return undefined;
+    }
+    if (owner && onBusy === 'steer') {
+      subscriber.next({ role: 'steered', events$: owner.followers$ });
+      owner.request({ type: 'inject', input });
+      return undefined;
+    }
+    const claimant = new Claimant(this, subscriber);
+    if (!owner) {
+      this.take(claimant);
+    } else if (onBusy === 'interrupt') {
+      this.waiters.unshift(claimant);
+      owner.request({ type: 'cancel', reason: 'interrupted by a newer run on the conversation' });
+    } else {
+      this.waiters.push(claimant);
+    }
+    // Unsubscribing leaves the queue, or releases the conversation to the next in line.
+    return claimant;
+  }
+
+  private take(claimant: Claimant): void {
+    this.owner = claimant;
     claimant.subscriber.next(claimant);
-  };
-  const leave = (claimant: Claimant) => {
-    const waiting = waiters.indexOf(claimant);
-    if (waiting >= 0) waiters.splice(waiting, 1);
-    if (owner !== claimant) return;
-    owner = undefined;
-    claimant.end();
-    const next = waiters.shift();
-    if (next) take(next);
-  };
+  }
 
-  return {
-    claim: (onBusy, input) =>
-      new Observable((subscriber) => {
-        if (owner && onBusy === 'reject') return subscriber.error(new ConversationBusyError(conversationId));
-        if (owner && onBusy === 'steer') {
-          subscriber.next({ role: 'steered', events$: owner.followers$ });
-          return owner.request({ type: 'inject', input });
-        }
-        const claimant = new Claimant(subscriber, leave);
-        if (!owner) {
-          take(claimant);
-        } else if (onBusy === 'interrupt') {
-          waiters.unshift(claimant);
-          owner.request({ type: 'cancel', reason: 'interrupted by a newer run on the conversation' });
-        } else {
-          waiters.push(claimant);
-        }
-        // Unsubscribing leaves the queue, or releases the conversation to the next in line.
-        return claimant;
-      }),
-  };
+  leave(claimant: Claimant): void {
+    const waiting = this.waiters.indexOf(claimant);
+    if (waiting >= 0) this.waiters.splice(waiting, 1);
+    if (this.owner !== claimant) return;
+    this.owner = undefined;
+    claimant.end();
+    const next = this.waiters.shift();
+    if (next) this.take(next);
+  }
 }
 
 /**
- * A claim that holds the conversation, or waits to. Its Subjects are made when
- * first needed: a run that nobody steers into publishes to nobody.
+ * A claim that holds the conversation, or waits to; it is its own `requests$`
+ * (one listener: the run holding the conversation; more share a Subject) and its
+ * own teardown. Nothing is made for followers until a run steers into it.
  */
-class Claimant implements OwnerClaim {
+class Claimant extends Observable<ConversationRequest> implements OwnerClaim {
   readonly role = 'owner';
-  private requests: Subject<ConversationRequest> | undefined;
+  private listener: Subscriber<ConversationRequest> | undefined;
+  private listeners: Subject<ConversationRequest> | undefined;
   private followers: Subject<StreamEvent<unknown>> | undefined;
 
   constructor(
+    private readonly lock: LocalLock,
     readonly subscriber: Subscriber<ConversationClaim>,
-    private readonly leave: (claimant: Claimant) => void,
-  ) {}
+  ) {
+    super(listen);
+  }
 
   get requests$(): Observable<ConversationRequest> {
-    return (this.requests ??= new Subject()).asObservable();
+    return this;
   }
 
   /** The events it publishes, for a run steered into it. */
@@ -72,8 +93,17 @@ class Claimant implements OwnerClaim {
     return (this.followers ??= new Subject()).asObservable();
   }
 
+  listen(subscriber: Subscriber<ConversationRequest>): Subscription | undefined {
+    if (!live(this.listener)) {
+      this.listener = subscriber;
+      return undefined;
+    }
+    return (this.listeners ??= new Subject()).subscribe(subscriber);
+  }
+
   request(request: ConversationRequest): void {
-    this.requests?.next(request);
+    live(this.listener)?.next(request);
+    this.listeners?.next(request);
   }
 
   publish(event: StreamEvent<unknown>): void {
@@ -82,11 +112,18 @@ class Claimant implements OwnerClaim {
 
   /** Released: requests and followed events end. */
   end(): void {
-    this.requests?.complete();
+    live(this.listener)?.complete();
+    this.listeners?.complete();
     this.followers?.complete();
   }
 
+  /** The claim's teardown. */
   unsubscribe(): void {
-    this.leave(this);
+    this.lock.leave(this);
   }
+}
+
+/** Subscribes to a claimant's requests (`this` is the claimant: no closure per claim). */
+function listen(this: Observable<ConversationRequest>, subscriber: Subscriber<ConversationRequest>): Subscription | undefined {
+  return (this as Claimant).listen(subscriber);
 }

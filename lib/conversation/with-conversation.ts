@@ -5,6 +5,7 @@ import type { CancelRequest } from '../run/cancel-request.js';
 import type { Session } from '../session/session.js';
 import type { ConversationClaim, ConversationLock, ConversationRequest, OnBusy, OwnerClaim } from './conversation-lock.js';
 import { writesSettled } from '../session/session-writer.js';
+import { live } from './live-subscriber.js';
 import { localConversationLock } from './local-conversation-lock.js';
 
 /** The control streams the conversation adds to a run it owns. */
@@ -142,19 +143,19 @@ class Requests extends Subscriber<ConversationRequest> implements ConversationCo
   }
 
   protected override _next(request: ConversationRequest): void {
-    if (request.type === 'inject') this.inject?.next(request.input);
-    else this.cancel?.next(request.reason);
+    if (request.type === 'inject') live(this.inject)?.next(request.input);
+    else live(this.cancel)?.next(request.reason);
   }
 
   protected override _error(error: unknown): void {
-    this.cancel?.error(error);
-    this.inject?.error(error);
+    live(this.cancel)?.error(error);
+    live(this.inject)?.error(error);
     this.unsubscribe();
   }
 
   protected override _complete(): void {
-    this.cancel?.complete();
-    this.inject?.complete();
+    live(this.cancel)?.complete();
+    live(this.inject)?.complete();
     this.unsubscribe();
   }
 }
