@@ -7,7 +7,8 @@ import { Agent } from './agent.js';
  * tools are tools, and that no two tools (handoff transfer tools included) share
  * a name, which the model could not tell apart. Returns the problem as a
  * {@link UserError} naming it, or undefined. Handoffs given as a function are
- * read (and checked) each time.
+ * read (and checked) each time. A pair of lists found sound is remembered
+ * (lists are immutable): every turn checks, and an agent may have hundreds of tools.
  */
 export function validateAgent(agent: unknown, tools?: readonly unknown[]): UserError | undefined {
   if (!(agent instanceof Agent)) {
@@ -16,6 +17,14 @@ export function validateAgent(agent: unknown, tools?: readonly unknown[]): UserE
   }
   const where = `Agent "${agent.name}"`;
   if (!Array.isArray(agent.tools)) return new UserError(`${where}: tools must be an array of tools.`);
+  let handoffs;
+  try {
+    handoffs = agent.handoffs;
+  } catch (error) {
+    return new UserError(`${where}: its handoffs could not be read: ${(error as Error)?.message ?? String(error)}`, { cause: error });
+  }
+  const listed = tools ?? agent.tools;
+  if (sound.get(listed)?.has(handoffs)) return undefined;
   const names = new Map<string, string>();
   // Live tool lists (Observables) are checked once listed: `tools` is then the current list.
   for (const [index, tool] of (tools ?? agent.tools.filter((t) => !isObservable(t))).entries()) {
@@ -26,17 +35,17 @@ export function validateAgent(agent: unknown, tools?: readonly unknown[]): UserE
     if (names.has(t.name)) return new UserError(`${where}: two tools are named "${t.name}"; tool names must be unique.`);
     names.set(t.name, `tool "${t.name}"`);
   }
-  let handoffs;
-  try {
-    handoffs = agent.handoffs;
-  } catch (error) {
-    return new UserError(`${where}: its handoffs could not be read: ${(error as Error)?.message ?? String(error)}`, { cause: error });
-  }
   for (const handoff of handoffs) {
     const name = handoff.definition.name;
     const clash = names.get(name);
     if (clash) return new UserError(`${where}: the handoff to "${handoff.agent.name}" uses the tool name "${name}", which ${clash} already has.`);
     names.set(name, `the handoff to "${handoff.agent.name}"`);
   }
+  let withTools = sound.get(listed);
+  if (!withTools) sound.set(listed, (withTools = new WeakSet()));
+  withTools.add(handoffs);
   return undefined;
 }
+
+/** Tool lists found sound, each with the handoff lists it was found sound with. */
+const sound = new WeakMap<readonly unknown[], WeakSet<readonly unknown[]>>();

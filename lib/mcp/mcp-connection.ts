@@ -60,7 +60,7 @@ export function connectMcp(options: McpServerOptions): Observable<McpConnection>
     const tools$ = changed$.pipe(
       startWith(undefined),
       switchMap(() =>
-        client.getServerCapabilities()?.tools ? callWithSignal((signal) => listTools(client, signal), () => 'the tool list changed again') : [[]],
+        client.getServerCapabilities()?.tools ? callWithSignal((signal) => listTools(client, signal()), () => 'the tool list changed again') : [[]],
       ),
       catchError((error: unknown) => throwError(() => connectionError(options.name, 'could not list its tools', error))),
       shareReplay(1),

@@ -52,7 +52,7 @@ export function handoffStep<TContext>(
     const onHandoff = first.handoff.onHandoff;
     // onHandoff runs inside the handoff span; its signal fires if the run stops meanwhile.
     const callback$ = callWithSignal(
-      (signal): Answer<unknown> => onHandoff?.({ context: state.options.context as TContext, fromAgent: from_, toAgent: to, signal }, input),
+      (signal): Answer<unknown> => onHandoff?.({ context: state.options.context as TContext, fromAgent: from_, toAgent: to, signal: signal() }, input),
       () => new RunCancelledError(state.stopReason),
     ).pipe(
       ignoreElements(),

@@ -48,7 +48,7 @@ function check<TContext>(
   const agentName = state.agent.name;
   const component = `${kind === 'input' ? 'Input' : 'Output'} guardrail "${guardrail.name}" of agent "${agentName}"`;
   return callWithSignal(
-    (signal) => guardrail.execute(subject as never, { context: state.options.context as TContext, agentName, signal }),
+    (signal) => guardrail.execute(subject as never, { context: state.options.context as TContext, agentName, signal: signal() }),
     () => new RunCancelledError(state.stopReason),
   ).pipe(
     take(1),

@@ -68,24 +68,25 @@ export function runTools<TContext>(
   };
 
   // Suspension (`suspendOnApproval`): once every call has finished or waits for a decision.
+  // Nothing is made for it in a run that does not suspend (most runs; this is every turn).
   const finished = new Set<string>();
   const waiting = new Map<string, unknown>();
-  const updated = new Subject<void>();
-  const done = new Subject<void>();
   const suspend = state.options.suspendOnApproval;
   const suspendAfterMs = suspend === true ? 0 : suspend ? suspend.afterMs : undefined;
+  const updated = suspendAfterMs === undefined ? undefined : new Subject<void>();
+  const done = updated && new Subject<void>();
   const suspender$ =
-    suspendAfterMs === undefined
-      ? EMPTY
+    updated === undefined
+      ? undefined
       : updated.pipe(
           // The call registers its wait just after asking: look once the dust settles (and after `afterMs`).
-          switchMap(() => timer(suspendAfterMs, env.scheduler)),
+          switchMap(() => timer(suspendAfterMs!, env.scheduler)),
           tap(() => {
             const open = calls.filter((c) => !finished.has(c.rawItem.call_id));
             if (open.length > 0 && open.every((c) => state.approvals.isWaiting(c.rawItem.call_id))) state.suspend(batch, waiting);
           }),
           ignoreElements(),
-          takeUntil(done),
+          takeUntil(done!),
         );
 
   const tools$ = merge(
@@ -101,7 +102,7 @@ export function runTools<TContext>(
           }
           if (update.type === 'approval') {
             waiting.set(callId, update.arguments);
-            updated.next();
+            updated?.next();
             return [
               {
                 type: 'tool.approval_requested',
@@ -115,17 +116,14 @@ export function runTools<TContext>(
           }
           state.heldOutputs.set(call.rawItem.call_id, update.item);
           finished.add(callId);
-          updated.next();
+          updated?.next();
           return released$;
         }),
       ),
     ),
-  ).pipe(finalize(() => done.next()));
-
-  return concat(
-    merge(suspender$, tools$),
-    defer(cutOff),
   );
+
+  return concat(suspender$ ? merge(suspender$, tools$.pipe(finalize(() => done!.next()))) : tools$, defer(cutOff));
 }
 
 function isNestedApproval(value: unknown): value is ToolApprovalRequestedEvent {

@@ -30,7 +30,7 @@ export function executeTool<TContext>(
     let last: unknown;
     let hasLast = false;
     return callWithSignal(
-      (signal) => tool.execute(args, (ctx = { ...context, signal, progress })),
+      (signal) => tool.execute(args, (ctx = toolContext(context, signal, progress))),
       reason,
       (why) => {
         // A throwing onCancel is reported and changes nothing else: the call is stopped anyway.
@@ -54,4 +54,28 @@ export function executeTool<TContext>(
       },
     });
   });
+}
+
+/**
+ * A call's {@link ToolContext}: what the run gives, the call's progress reporter, and
+ * its signal, made only if the tool reads it (see `callWithSignal`).
+ */
+export function toolContext<TContext>(
+  given: Omit<ToolContext<TContext>, 'signal' | 'progress'>,
+  signal: () => AbortSignal,
+  progress: (value: unknown) => void,
+): ToolContext<TContext> {
+  const { callId, toolName, agentName, context, runNested, traceContext } = given;
+  return {
+    callId,
+    toolName,
+    agentName,
+    context,
+    runNested,
+    traceContext,
+    progress,
+    get signal() {
+      return signal();
+    },
+  };
 }

@@ -21,7 +21,7 @@ import type { FunctionCallItem } from '../items/input-item.js';
 import type { ToolOutputRunItem } from '../items/run-item.js';
 import type { ApprovalDesk } from './approval-desk.js';
 import { callWithSignal } from '../util/call-with-signal.js';
-import { executeTool } from './execute-tool.js';
+import { executeTool, toolContext } from './execute-tool.js';
 import type { NestedRunner, Tool } from './tool.js';
 import { toolOutputText } from './tool-output-text.js';
 
@@ -173,7 +173,7 @@ export function invokeToolCall<TContext>(
   const needs = tool.needsApproval;
   const decision$ =
     typeof needs === 'function'
-      ? callWithSignal((signal) => needs(parsed.data, { ...context, signal, progress: () => undefined }), () => new RunCancelledError(env.stopReason()))
+      ? callWithSignal((signal) => needs(parsed.data, toolContext(context, signal, () => undefined)), () => new RunCancelledError(env.stopReason()))
       : of(true);
   return decision$.pipe(
     switchMap((required) =>

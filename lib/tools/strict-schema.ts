@@ -2,13 +2,18 @@ import type { JsonSchema } from '../model/model.js';
 
 /**
  * Closes every object of a JSON schema (`additionalProperties: false`) where zod left
- * it open. zod objects strip unknown keys anyway, so this only tells the model so.
+ * it open, and drops the bounds zod gives every integer (the safe-integer range,
+ * which says nothing to a model and costs tokens in every request). zod objects
+ * strip unknown keys, and parsing still checks the range, so this only tells the model less noise.
  */
-export function closeObjects(node: unknown): unknown {
-  if (Array.isArray(node)) return node.map(closeObjects);
+function forModel(node: unknown): unknown {
+  if (Array.isArray(node)) return node.map(forModel);
   if (node === null || typeof node !== 'object') return node;
   const out: Record<string, unknown> = {};
-  for (const [key, value] of Object.entries(node)) out[key] = closeObjects(value);
+  for (const [key, value] of Object.entries(node)) {
+    if ((key === 'minimum' && value === Number.MIN_SAFE_INTEGER) || (key === 'maximum' && value === Number.MAX_SAFE_INTEGER)) continue;
+    out[key] = forModel(value);
+  }
   if (out['type'] === 'object' && !('additionalProperties' in out)) out['additionalProperties'] = false;
   return out;
 }
@@ -35,8 +40,8 @@ function check(node: unknown): boolean {
   return Object.values(obj).every(check);
 }
 
-/** The JSON schema of a zod type, as a model API wants it (no `$schema`, objects closed). */
+/** The JSON schema of a zod type, as a model API wants it (no `$schema`, objects closed, no safe-integer bounds). */
 export function toModelJsonSchema(jsonSchema: Record<string, unknown>): JsonSchema {
   const { $schema: _ignored, ...rest } = jsonSchema;
-  return closeObjects(rest) as JsonSchema;
+  return forModel(rest) as JsonSchema;
 }

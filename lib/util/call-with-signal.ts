@@ -8,14 +8,27 @@ export type Answer<T> = T | PromiseLike<T> | Observable<T>;
  * `needsApproval`) as a cold Observable of its answer's values. Unsubscribing
  * before the answer settles aborts the signal with `reason()` and calls
  * `onInterrupt`; a Promise's late answer is dropped. Nothing here waits.
+ *
+ * `call` gets the signal as a function: the signal is made when first asked for
+ * (already aborted if the call was stopped before). Most calls answer without
+ * reading it, and an `AbortSignal` is costly to make (an `EventTarget`, made
+ * transferable): one per tool call is a visible share of a turn.
  */
 export function callWithSignal<T>(
-  call: (signal: AbortSignal) => Answer<T>,
+  call: (signal: () => AbortSignal) => Answer<T>,
   reason: () => unknown,
   onInterrupt?: (reason: unknown) => void,
 ): Observable<T> {
   return new Observable<T>((subscriber) => {
-    const controller = new AbortController();
+    let controller: AbortController | undefined;
+    let stopped: { readonly why: unknown } | undefined;
+    const signal = () => {
+      if (!controller) {
+        controller = new AbortController();
+        if (stopped) controller.abort(stopped.why);
+      }
+      return controller.signal;
+    };
     let settled = false;
     let inner: Subscription | undefined;
     const fail = (error: unknown) => {
@@ -28,7 +41,7 @@ export function callWithSignal<T>(
       subscriber.complete();
     };
     try {
-      const answer = call(controller.signal);
+      const answer = call(signal);
       if (isObservable(answer)) {
         inner = answer.subscribe({
           next: (value) => subscriber.next(value),
@@ -53,7 +66,8 @@ export function callWithSignal<T>(
       inner?.unsubscribe();
       if (settled) return;
       const why = reason();
-      controller.abort(why);
+      stopped = { why };
+      controller?.abort(why);
       onInterrupt?.(why);
     };
   });

@@ -72,6 +72,32 @@ describe('graceful cancel', () => {
     expect(probe.aborted).toHaveLength(1);
   });
 
+  it('a tool that reads its signal only after the cancel finds it aborted, with the reason', async () => {
+    const cancel$ = new Subject<string>();
+    let resume!: () => void;
+    const seen: { aborted: boolean; reason: unknown }[] = [];
+    const late = tool({
+      name: 'late',
+      description: 'Reads its signal once it wakes up.',
+      parameters: z.object({}),
+      execute: async (_args, ctx) => {
+        await new Promise<void>((resolve) => (resume = resolve));
+        seen.push({ aborted: ctx.signal.aborted, reason: ctx.signal.reason });
+        return 'done';
+      },
+    });
+    const model = new ScriptedModel({ turns: [{ toolCalls: [{ name: 'late' }] }, { text: 'never' }] });
+    const done = collect(run(new Agent({ name: 'A', model, tools: [late] }), 'go', { cancel$ }));
+    await until(() => resume !== undefined);
+    cancel$.next('user pressed stop');
+    const { events } = await done;
+    resume();
+    await until(() => seen.length === 1);
+    expect(events.at(-1)).toMatchObject({ type: 'run.updated', status: 'cancelled', reason: 'user pressed stop' });
+    expect(seen[0]!.aborted).toBe(true);
+    expect((seen[0]!.reason as RunCancelledError).reason).toBe('user pressed stop');
+  });
+
   it('an already-aborted signal yields a cancelled run with no model call', async () => {
     const model = new ScriptedModel({ turns: [{ text: 'x' }] });
     const session = new MemorySession();

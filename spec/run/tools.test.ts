@@ -198,4 +198,22 @@ describe('tools', () => {
     });
     expect(looseTool.definition.strict).toBe(false);
   });
+
+  it('leaves out the safe-integer range zod gives every integer, keeps the bounds the tool sets, and still checks the range', () => {
+    const counter = tool({
+      name: 'count',
+      description: 'd',
+      parameters: z.object({ n: z.int(), page: z.int().min(1), big: z.number().max(Number.MAX_SAFE_INTEGER) }),
+      execute: ({ n }) => n,
+    });
+    expect(counter.definition.parameters).toEqual({
+      type: 'object',
+      properties: { n: { type: 'integer' }, page: { type: 'integer', minimum: 1 }, big: { type: 'number' } },
+      required: ['n', 'page', 'big'],
+      additionalProperties: false,
+    });
+    expect(counter.parse({ n: 2 ** 60, page: 1, big: 1 }).success).toBe(false);
+    expect(counter.parse({ n: 3, page: 0, big: 1 }).success).toBe(false);
+    expect(counter.parse({ n: 3, page: 1, big: 1 }).success).toBe(true);
+  });
 });

@@ -42,6 +42,7 @@ export function openAIStream<TEvent>(
 class StreamRequest<TEvent> {
   private readonly controller = new AbortController();
   private phase: RequestPhase = 'request';
+  private finished = false;
 
   constructor(
     private readonly subscriber: Subscriber<ModelEvent>,
@@ -61,6 +62,8 @@ class StreamRequest<TEvent> {
       }
       if (controller.signal.aborted) return;
       for (const modelEvent of translate.end()) subscriber.next(modelEvent);
+      // The body was read to its end: nothing left to abort (an abort costs an exception and an event).
+      this.finished = true;
       subscriber.complete();
     } catch (error) {
       // After unsubscribe the abort surfaces here (or not at all): nobody is listening.
@@ -70,6 +73,6 @@ class StreamRequest<TEvent> {
   }
 
   unsubscribe(): void {
-    this.controller.abort();
+    if (!this.finished) this.controller.abort();
   }
 }

@@ -1,6 +1,6 @@
 import type { ResponseCreateParamsStreaming, ToolChoiceFunction, ToolChoiceOptions } from 'openai/resources/responses/responses';
 import { UserError } from '../../errors/agents-error.js';
-import type { ModelRequest } from '../../model/model.js';
+import type { ModelRequest, ToolDefinition } from '../../model/model.js';
 import type { ToolChoice } from '../../model/model-settings.js';
 import type { ResponseAnchors } from './response-anchors.js';
 import { toResponsesInput } from './responses-input.js';
@@ -44,7 +44,7 @@ export function responsesRequestBody(model: string, request: ModelRequest, conte
   else if (anchor) body.previous_response_id = anchor.responseId;
   if (request.instructions !== undefined) body.instructions = request.instructions;
   const declared = [
-    ...tools.map((t) => ({ type: 'function' as const, name: t.name, description: t.description, parameters: { ...t.parameters }, strict: t.strict })),
+    ...tools.map(functionDeclaration),
     ...hostedDeclarations(request),
   ];
   if (declared.length > 0) body.tools = declared;
@@ -64,6 +64,23 @@ export function responsesRequestBody(model: string, request: ModelRequest, conte
   }
   if (!store && (settings.reasoning || context.reasons)) body.include = ['reasoning.encrypted_content'];
   return { ...body, ...extra, stream: true } as ResponseCreateParamsStreaming;
+}
+
+type FunctionDeclaration = Extract<NonNullable<ResponseCreateParamsStreaming['tools']>[number], { type: 'function' }>;
+const declarations = new WeakMap<ToolDefinition, FunctionDeclaration>();
+
+/**
+ * A function tool as the API declares it, made once per definition (definitions are
+ * made once per tool): an agent with many tools would otherwise copy every one of
+ * them into every request. Nothing writes to a request body once it is built.
+ */
+function functionDeclaration(tool: ToolDefinition): FunctionDeclaration {
+  let declaration = declarations.get(tool);
+  if (!declaration) {
+    declaration = { type: 'function', name: tool.name, description: tool.description, parameters: tool.parameters as Record<string, unknown>, strict: tool.strict };
+    declarations.set(tool, declaration);
+  }
+  return declaration;
 }
 
 /** The hosted tools' declarations; a tool made for another API is a `UserError`. */
