@@ -1,4 +1,4 @@
-import { catchError, concat, defer, from, ignoreElements, type Observable, of, throwError } from 'rxjs';
+import { catchError, concat, defer, EMPTY, from, ignoreElements, type Observable, of, throwError } from 'rxjs';
 import type { Handoff } from '../agent/handoff.js';
 import { prettifyError, safeParse } from 'zod/v4/core';
 import { asAgentsError, RunCancelledError } from '../errors/agents-error.js';
@@ -17,9 +17,10 @@ export function handoffStep<TContext>(
   state: RunState<TContext>,
   calls: readonly { call: ToolCallRunItem; handoff: Handoff<TContext> }[],
 ): Observable<StreamEvent<unknown>> {
+  if (calls.length === 0) return EMPTY;
   return defer(() => {
     const [first, ...rest] = calls;
-    if (!first) return of<StreamEvent<unknown>>();
+    if (!first) return EMPTY;
     const from_ = state.agent.name;
     const to = first.handoff.agent.name;
     const ignored = rest.map(({ call }) =>

@@ -6,7 +6,7 @@ import type { Model } from '../model/model.js';
 import { withAgentTools } from './agent-tools.js';
 import { resolveModel } from './resolve-model.js';
 import type { RunState } from './run-state.js';
-import { runTurn } from './run-turn.js';
+import { runTurns } from './run-turn.js';
 
 /** The stretch of a run one agent is in charge of: announced, traced as `invoke_agent`, turn after turn, then the next agent's after a handoff. */
 export function runAgent<TContext>(state: RunState<TContext>, first$?: Observable<StreamEvent<unknown>>): Observable<StreamEvent<unknown>> {
@@ -16,7 +16,7 @@ export function runAgent<TContext>(state: RunState<TContext>, first$?: Observabl
       // Steps made when their turn comes (see `sequence`).
       () => of<StreamEvent<unknown>>({ type: 'agent.updated', agent: agent.name }),
       // A resumed run starts with the suspended calls instead of a model call.
-      () => withAgentTools(state, first$ ?? runTurn(state)).pipe(state.tracing.agent(agent as never, () => modelOrNothing(state))),
+      () => withAgentTools(state, runTurns(state, first$)).pipe(state.tracing.agent(agent as never, () => modelOrNothing(state))),
       // A handoff ended this agent's stretch (and its span): the next agent takes over.
       () => (handOver(state) ? runAgent(state) : EMPTY),
     );

@@ -92,6 +92,8 @@ export class RunState<TContext> {
     return (this.outputChecks ??= []);
   }
   private outputChecks: GuardrailResult[] | undefined;
+  /** Set by a turn that ends with another to follow (see `runTurns`). */
+  turnFollows = false;
   /** Set by a handoff call: the agent to take over when the current agent's turn ends. */
   pendingHandoff: Handoff<TContext> | undefined;
   /** Spans for this run (a no-op unless tracing is on and a provider is registered). */

@@ -1,10 +1,11 @@
 import { trace } from '@opentelemetry/api';
-import { asyncScheduler, concat, defer, EMPTY, finalize, ignoreElements, merge, mergeMap, Observable, type ObservableInput, Subject, switchMap, takeUntil, tap, timer } from 'rxjs';
+import { asyncScheduler, finalize, ignoreElements, merge, mergeMap, Observable, type ObservableInput, Subject, switchMap, takeUntil, tap, timer } from 'rxjs';
 import { ToolCallError } from '../errors/tool-call-error.js';
 import type { StreamEvent, ToolApprovalRequestedEvent } from '../events/stream-event.js';
 import type { ToolCallRunItem } from '../items/run-item.js';
 import { cancelledOutput } from '../session/pair-tool-calls.js';
 import { invokeToolCall } from '../tools/invoke-tool-call.js';
+import { sequence } from '../util/sequence.js';
 import type { RunState } from './run-state.js';
 
 /** Default of `maxToolOutputChars`. */
@@ -123,7 +124,7 @@ export function runTools<TContext>(
     ),
   );
 
-  return concat(suspender$ ? merge(suspender$, tools$.pipe(finalize(() => done!.next()))) : tools$, defer(cutOff));
+  return sequence(suspender$ ? merge(suspender$, tools$.pipe(finalize(() => done!.next()))) : tools$, cutOff);
 }
 
 function isNestedApproval(value: unknown): value is ToolApprovalRequestedEvent {

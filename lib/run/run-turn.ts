@@ -14,16 +14,29 @@ import { ModelResponse, streamModelResponse } from './model-response.js';
 import { resolveModel } from './resolve-model.js';
 import { runTools } from './run-tools.js';
 import type { RunState } from './run-state.js';
-import { sequence } from '../util/sequence.js';
+import { loop, sequence } from '../util/sequence.js';
 import { toolOutputText } from '../tools/tool-output-text.js';
 
 /**
- * One turn: a model call, then its tool calls, then (recursively) the next turn.
- * Recursion through `defer` keeps the loop a single Observable whose teardown
- * reaches whatever is running at that moment. The turn's response lives here,
- * in the closure of the turn that owns it.
+ * The turns of an agent's stretch, one after another: `first$` (a resumed run's
+ * suspended calls) or a turn, then another turn for as long as the one before
+ * says one follows (`state.turnFollows`). Each turn is subscribed when the one
+ * before completes, beside it rather than inside it: the events of a run's
+ * fiftieth turn pass through one turn's subscribers, not fifty.
  */
-export function runTurn<TContext>(state: RunState<TContext>): Observable<StreamEvent<unknown>> {
+export function runTurns<TContext>(state: RunState<TContext>, first$?: Observable<StreamEvent<unknown>>): Observable<StreamEvent<unknown>> {
+  return loop(first$ ?? (() => runTurn(state)), () => {
+    if (!state.turnFollows) return undefined;
+    state.turnFollows = false;
+    return () => runTurn(state);
+  });
+}
+
+/**
+ * One turn: a model call, then its tool calls; it sets whether another turn
+ * follows. The turn's response lives here, in the closure of the turn that owns it.
+ */
+function runTurn<TContext>(state: RunState<TContext>): Observable<StreamEvent<unknown>> {
   return defer(() => {
     if (state.afterTurn !== undefined) {
       state.settle({ status: 'cancelled', reason: state.afterTurn });
@@ -179,16 +192,16 @@ function afterResponse<TContext>(state: RunState<TContext>, response: ModelRespo
       if (handoff) handoffCalls.push({ call, handoff });
       else functionCalls.push(call);
     }
-    return concat(
-      runTools(state, functionCalls),
-      handoffStep(state, handoffCalls),
+    return sequence(
+      () => runTools(state, functionCalls),
+      () => handoffStep(state, handoffCalls),
       // The batch of calls is answered: store it with its outputs.
-      defer(() => state.save()),
-      defer(() => afterTools(state, functionCalls)),
+      () => state.save(),
+      () => afterTools(state, functionCalls),
     );
   }
   // Input injected while the model answered must reach the model: take another turn.
-  if (state.injections.size > 0) return runTurn(state);
+  if (state.injections.size > 0) return anotherTurn(state);
 
   const messages = response.items.filter((i): i is MessageOutputRunItem => i.type === 'message_output');
   const last = messages[messages.length - 1];
@@ -198,11 +211,11 @@ function afterResponse<TContext>(state: RunState<TContext>, response: ModelRespo
 
 /** A resumed run's first step: the suspended batch's waiting calls (decided, or asking again), then on as after any tools. */
 export function resumeTurn<TContext>(state: RunState<TContext>, waiting: readonly ToolCallRunItem[], batch: readonly ToolCallRunItem[]): Observable<StreamEvent<unknown>> {
-  return concat(
-    // Deferred: the agent's tools are listed when its stretch starts.
-    defer(() => runTools(state, waiting, batch)),
-    defer(() => state.save()),
-    defer(() => afterTools(state, batch)),
+  return sequence(
+    // Made when their turn comes: the agent's tools are listed when its stretch starts.
+    () => runTools(state, waiting, batch),
+    () => state.save(),
+    () => afterTools(state, batch),
   );
 }
 
@@ -211,7 +224,13 @@ function afterTools<TContext>(state: RunState<TContext>, calls: readonly ToolCal
   if (state.pendingHandoff) return EMPTY;
   const stop = stoppingOutput(state, calls);
   if (stop && state.injections.size === 0) return completeWith(state, stoppingValue(state, stop));
-  return runTurn(state);
+  return anotherTurn(state);
+}
+
+/** Ends this turn with another to follow (see {@link runTurns}). */
+function anotherTurn<TContext>(state: RunState<TContext>): Observable<never> {
+  state.turnFollows = true;
+  return EMPTY;
 }
 
 /**
@@ -251,11 +270,9 @@ function stoppingValue<TContext>(state: RunState<TContext>, stop: ToolOutputRunI
  */
 function completeWith<TContext>(state: RunState<TContext>, output: unknown): Observable<StreamEvent<unknown>> {
   const guardrails = state.agent.outputGuardrails;
-  return concat(
-    guardrails.length === 0 ? EMPTY : runGuardrails(state, 'output', guardrails, output),
-    defer(() => {
-      state.settle({ status: 'completed', finalOutput: output });
-      return EMPTY;
-    }),
-  );
+  const settle = () => {
+    state.settle({ status: 'completed', finalOutput: output });
+    return EMPTY;
+  };
+  return guardrails.length === 0 ? defer(settle) : sequence(runGuardrails(state, 'output', guardrails, output), settle);
 }

@@ -31,15 +31,36 @@ export function recovering<T>(step: Observable<T> | (() => Observable<T>), onErr
  * loop, not by recursion.
  */
 export function sequence<T>(...steps: readonly Step<T>[]): Observable<T> {
-  return new Observable<T>((subscriber) => subscribeFrom(subscriber, steps, 0));
+  return new Observable<T>((subscriber) => subscribeFrom(subscriber, (index) => steps[index], 0));
 }
 
+/**
+ * `first`, then, each time the current step completes, the step `next()` gives,
+ * until it gives none: a {@link sequence} of steps decided as it goes. Each step
+ * is subscribed at the same level, not inside the one before (as a step that
+ * ends with the next would be): the values of the hundredth step pass through
+ * one step's subscriber, not a hundred, and finished steps are not held.
+ */
+export function loop<T>(first: Step<T>, next: () => Step<T> | undefined): Observable<T> {
+  return new Observable<T>((subscriber) => subscribeFrom(subscriber, (index) => (index === 0 ? first : next()), 0));
+}
+
+/** The step at an index, or none after the last; asked once per index. */
+type StepAt<T> = (index: number) => Step<T> | undefined;
+
 /** Subscribes steps from `index` on, for as long as they complete synchronously. */
-function subscribeFrom<T>(destination: Subscriber<T>, steps: readonly Step<T>[], index: number): void {
-  for (; index < steps.length; index++) {
+function subscribeFrom<T>(destination: Subscriber<T>, stepAt: StepAt<T>, index: number): void {
+  for (; ; index++) {
     if (destination.closed) return;
-    const step = steps[index]!;
-    const stage = new Stage(destination, steps, index);
+    let step: Step<T> | undefined;
+    try {
+      step = stepAt(index);
+    } catch (error) {
+      destination.error(error);
+      return;
+    }
+    if (step === undefined) break;
+    const stage = new Stage(destination, stepAt, index, step);
     try {
       const source = typeof step === 'function' ? step() : 'onError' in step ? (typeof step.step === 'function' ? step.step() : step.step) : step;
       source.subscribe(stage);
@@ -68,8 +89,9 @@ class Stage<T> extends Subscriber<T> {
 
   constructor(
     destination: Subscriber<T>,
-    private readonly steps: readonly Step<T>[],
+    private readonly stepAt: StepAt<T>,
     private readonly index: number,
+    private readonly step: Step<T>,
   ) {
     // A Subscriber destination adds this stage to its teardown: unsubscribing the sequence stops the stage.
     super(destination);
@@ -83,7 +105,7 @@ class Stage<T> extends Subscriber<T> {
   }
 
   protected override _error(error: unknown): void {
-    const step = this.steps[this.index]!;
+    const step = this.step;
     if (typeof step !== 'object' || !('onError' in step)) {
       this.state = stopped;
       super._error(error);
@@ -104,6 +126,6 @@ class Stage<T> extends Subscriber<T> {
   /** Done: the loop takes the next step, or this stage subscribes it. */
   private nextStep(destination: Subscriber<T>): void {
     if (this.state === running) this.state = completed;
-    else subscribeFrom(destination, this.steps, this.index + 1);
+    else subscribeFrom(destination, this.stepAt, this.index + 1);
   }
 }

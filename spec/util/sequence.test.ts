@@ -1,6 +1,6 @@
 import { defer, EMPTY, Observable, of, Subject, Subscriber, throwError } from 'rxjs';
 import { describe, expect, it } from 'vitest';
-import { recovering, sequence } from '../../lib/util/sequence.js';
+import { loop, recovering, sequence } from '../../lib/util/sequence.js';
 
 /** Values, then 'complete' or the error's message. */
 function play<T>(source$: Observable<T>): { log: unknown[]; unsubscribe: () => void } {
@@ -90,3 +90,62 @@ describe('sequence: the run loop spine', () => {
     expect(later).toBe(0);
   });
 });
+
+describe('loop: steps decided as it goes', () => {
+  it('asks for the next step once each step completes, until there is none', () => {
+    const steps$ = [new Subject<number>(), new Subject<number>()];
+    let asked = 0;
+    const { log } = play(loop<number>(steps$[0]!, () => steps$[++asked]));
+    expect(asked).toBe(0);
+    steps$[0]!.next(1);
+    steps$[0]!.complete();
+    expect(asked).toBe(1);
+    steps$[1]!.next(2);
+    steps$[1]!.complete();
+    expect(asked).toBe(2);
+    expect(log).toEqual([1, 2, 'complete']);
+  });
+
+  it('holds only the step in flight: each step subscribes beside the one before, not inside it', () => {
+    // How many subscribers stand between a step and the loop's subscriber: one for every step, as for sequence.
+    const depths: number[] = [];
+    let n = 0;
+    const step = () =>
+      new Observable<number>((subscriber) => {
+        let depth = 0;
+        for (let s: unknown = subscriber; s instanceof Subscriber; s = (s as unknown as { destination: unknown }).destination) depth++;
+        depths.push(depth);
+        subscriber.next(n);
+        queueMicrotask(() => subscriber.complete());
+      });
+    const done = new Promise<unknown[]>((resolve) => {
+      const log: unknown[] = [];
+      loop(step, () => (++n < 50 ? step : undefined)).subscribe({ next: (v) => log.push(v), complete: () => resolve(log) });
+    });
+    return done.then((log) => {
+      expect(log).toHaveLength(50);
+      expect(new Set(depths).size).toBe(1);
+    });
+  });
+
+  it('takes many synchronous steps without recursion; a throwing next, or unsubscribing, ends it', () => {
+    let n = 0;
+    expect(play(loop(of(0), () => (++n < 20_000 ? of(n) : undefined))).log).toHaveLength(20_001);
+    expect(
+      play(
+        loop(of(1), () => {
+          throw new Error('no next');
+        }),
+      ).log,
+    ).toEqual([1, 'error: no next']);
+    const pending$ = new Subject<number>();
+    let asked = 0;
+    const { log, unsubscribe } = play(loop<number>(pending$, () => (asked++, of(9))));
+    unsubscribe();
+    pending$.complete();
+    expect(pending$.observed).toBe(false);
+    expect(asked).toBe(0);
+    expect(log).toEqual([]);
+  });
+});
+
