@@ -6,16 +6,18 @@ import { fmt, table, verdict } from '../lib/stats.mjs';
 export default {
   id: 'tools',
   sizes: {
-    smoke: { points: [1, 20], turns: 2, reps: 1 },
-    full: { points: [1, 20, 200], turns: 10, reps: 5 },
+    smoke: { points: [1, 20], turns: 2, reps: 1, warmup: 1 },
+    // Warm-up loops before the first point (steady state, as a server runs: see the notes), then 3 before each other point.
+    full: { points: [1, 20, 200], turns: 10, reps: 5, warmup: 40 },
   },
   once: true,
 
-  async measure(adapter, { origin, points, turns, reps }) {
+  async measure(adapter, { origin, points, turns, reps, warmup }) {
     return eachPoint(points, async (toolCount) => {
+      const first = toolCount === points[0];
       const loop = () => adapter.toolLoop({ baseURL: `${origin}/tools/${turns}/v1`, maxTurns: turns + 1, toolCount });
       const { value, samples } = await timed(loop, {
-        warmup: 2,
+        warmup: first ? warmup : Math.min(warmup, 3),
         reps,
         check(r) {
           if (r.toolCalls !== turns) throw new Error(`expected ${turns} tool calls, got ${r.toolCalls}`);

@@ -1,6 +1,19 @@
 import { Observable } from 'rxjs';
 import { callWithSignal } from '../util/call-with-signal.js';
-import type { Tool, ToolContext } from './tool.js';
+import type { Context } from '@opentelemetry/api';
+import type { NestedRunner, Tool, ToolContext } from './tool.js';
+
+/** What the run tells a call about itself (see {@link ToolContext}). */
+export interface ToolCallInfo<TContext> {
+  readonly callId: string;
+  readonly toolName: string;
+  readonly agentName: string;
+  readonly context: TContext;
+  /** Asked when the call starts, inside its span. */
+  readonly runNested?: (callId: string) => NestedRunner<TContext>;
+  /** Asked when the call starts, inside its span. */
+  readonly traceContext?: (callId: string) => Context | undefined;
+}
 
 /** What a running tool reports: progress values, then exactly one output. */
 export type ToolExecution =
@@ -16,7 +29,7 @@ export type ToolExecution =
 export function executeTool<TContext>(
   tool: Tool<TContext>,
   args: unknown,
-  context: Omit<ToolContext<TContext>, 'signal' | 'progress'>,
+  context: ToolCallInfo<TContext>,
   reason: () => unknown,
   onCancelFailed: (error: Error) => void,
 ): Observable<ToolExecution> {
@@ -57,22 +70,22 @@ export function executeTool<TContext>(
 }
 
 /**
- * A call's {@link ToolContext}: what the run gives, the call's progress reporter, and
- * its signal, made only if the tool reads it (see `callWithSignal`).
+ * A call's {@link ToolContext}, made when it starts: what the run gives, the call's
+ * progress reporter, and its signal, made only if the tool reads it (see `callWithSignal`).
  */
 export function toolContext<TContext>(
-  given: Omit<ToolContext<TContext>, 'signal' | 'progress'>,
+  call: ToolCallInfo<TContext>,
   signal: () => AbortSignal,
   progress: (value: unknown) => void,
 ): ToolContext<TContext> {
-  const { callId, toolName, agentName, context, runNested, traceContext } = given;
+  const { callId, toolName, agentName, context } = call;
   return {
     callId,
     toolName,
     agentName,
     context,
-    runNested,
-    traceContext,
+    runNested: call.runNested?.(callId),
+    traceContext: call.traceContext?.(callId),
     progress,
     get signal() {
       return signal();

@@ -21,7 +21,7 @@ import type { FunctionCallItem } from '../items/input-item.js';
 import type { ToolOutputRunItem } from '../items/run-item.js';
 import type { ApprovalDesk } from './approval-desk.js';
 import { callWithSignal } from '../util/call-with-signal.js';
-import { executeTool, toolContext } from './execute-tool.js';
+import { executeTool, toolContext, type ToolCallInfo } from './execute-tool.js';
 import type { NestedRunner, Tool } from './tool.js';
 import { toolOutputText } from './tool-output-text.js';
 
@@ -117,18 +117,13 @@ export function invokeToolCall<TContext>(
   }
 
   let timedOut: ToolCallError | undefined;
-  const context = {
+  const context: ToolCallInfo<TContext> = {
     callId: call.call_id,
     toolName: tool.name,
     agentName: env.agentName,
     context: env.context,
-    // Read when the call starts (inside its span), not now.
-    get runNested() {
-      return env.runNested?.(call.call_id);
-    },
-    get traceContext() {
-      return env.traceContext?.(call.call_id);
-    },
+    runNested: env.runNested,
+    traceContext: env.traceContext,
   };
   const execution$ = executeTool(
     tool,
