@@ -1,8 +1,7 @@
-import { Observable, Subject, type Subscriber, type Subscription } from 'rxjs';
+import { Observable, Subject, type Subscriber } from 'rxjs';
 import { ConversationBusyError } from '../errors/conversation-busy-error.js';
 import type { StreamEvent } from '../events/stream-event.js';
 import type { InputItem } from '../items/input-item.js';
-import { live } from './live-subscriber.js';
 import type { ConversationClaim, ConversationLock, ConversationRequest, OnBusy, OwnerClaim } from './conversation-lock.js';
 
 /**
@@ -14,45 +13,64 @@ export function localConversationLock(conversationId?: string): ConversationLock
   return new LocalLock(conversationId);
 }
 
+/**
+ * Who holds or waits for a local claim, told directly: `withConversation` holds
+ * local claims this way, without the claim and request Observables (every
+ * session run in flight holds one); `claim()` adapts a subscriber to it.
+ */
+export interface LocalHolder {
+  /** The conversation is held (an owner claim), or the input went into the running run (a steered one). */
+  claimed(claim: ConversationClaim): void;
+  /** `reject` on a busy conversation. */
+  refused(error: ConversationBusyError): void;
+  /** A request from another run, while this holder owns the conversation. */
+  requested(request: ConversationRequest): void;
+}
+
 // Classes rather than closures: every session holds a lock, and every run in flight a claim.
 
-class LocalLock implements ConversationLock {
-  owner: Claimant | undefined;
+/** The lock behind {@link localConversationLock}. */
+export class LocalLock implements ConversationLock {
+  private owner: Claimant | undefined;
   private readonly waiters: Claimant[] = [];
 
   constructor(private readonly conversationId: string | undefined) {}
 
   claim(onBusy: OnBusy, input: readonly InputItem[]): Observable<ConversationClaim> {
-    return new Observable((subscriber) => this.enter(subscriber, onBusy, input));
+    return new Observable((subscriber) => {
+      const claimant = this.claimant(new Subscribed(subscriber));
+      this.enter(claimant, onBusy, input);
+      // Unsubscribing leaves the queue, or releases the conversation to the next in line.
+      return claimant;
+    });
   }
 
-  private enter(subscriber: Subscriber<ConversationClaim>, onBusy: OnBusy, input: readonly InputItem[]): Claimant | undefined {
+  /** A claim for `holder`, not entered yet; unsubscribing it leaves the queue or releases the conversation. */
+  claimant(holder: LocalHolder): Claimant {
+    return new Claimant(this, holder);
+  }
+
+  /** Claims the conversation for `claimant` under `onBusy` (see {@link ConversationLock.claim}). */
+  enter(claimant: Claimant, onBusy: OnBusy, input: readonly InputItem[]): void {
     const { owner } = this;
-    if (owner && onBusy === 'reject') {
-      subscriber.error(new ConversationBusyError(this.conversationId));
-      return undefined;
+    if (!owner) return this.take(claimant);
+    switch (onBusy) {
+      case 'reject':
+        return claimant.holder.refused(new ConversationBusyError(this.conversationId));
+      case 'steer':
+        claimant.holder.claimed({ role: 'steered', events$: owner.followers$ });
+        return owner.request({ type: 'inject', input });
+      case 'interrupt':
+        this.waiters.unshift(claimant);
+        return owner.request({ type: 'cancel', reason: 'interrupted by a newer run on the conversation' });
+      default:
+        this.waiters.push(claimant);
     }
-    if (owner && onBusy === 'steer') {
-      subscriber.next({ role: 'steered', events$: owner.followers$ });
-      owner.request({ type: 'inject', input });
-      return undefined;
-    }
-    const claimant = new Claimant(this, subscriber);
-    if (!owner) {
-      this.take(claimant);
-    } else if (onBusy === 'interrupt') {
-      this.waiters.unshift(claimant);
-      owner.request({ type: 'cancel', reason: 'interrupted by a newer run on the conversation' });
-    } else {
-      this.waiters.push(claimant);
-    }
-    // Unsubscribing leaves the queue, or releases the conversation to the next in line.
-    return claimant;
   }
 
   private take(claimant: Claimant): void {
     this.owner = claimant;
-    claimant.subscriber.next(claimant);
+    claimant.holder.claimed(claimant);
   }
 
   leave(claimant: Claimant): void {
@@ -67,25 +85,22 @@ class LocalLock implements ConversationLock {
 }
 
 /**
- * A claim that holds the conversation, or waits to; it is its own `requests$`
- * (one listener: the run holding the conversation; more share a Subject) and its
- * own teardown. Nothing is made for followers until a run steers into it.
+ * A claim that holds the conversation, or waits to; it is its own teardown. Its
+ * Subjects are made when first needed: a holder told directly never needs
+ * `requests$`, and a run nobody steers into publishes to nobody.
  */
-class Claimant extends Observable<ConversationRequest> implements OwnerClaim {
+export class Claimant implements OwnerClaim {
   readonly role = 'owner';
-  private listener: Subscriber<ConversationRequest> | undefined;
-  private listeners: Subject<ConversationRequest> | undefined;
+  private requests: Subject<ConversationRequest> | undefined;
   private followers: Subject<StreamEvent<unknown>> | undefined;
 
   constructor(
     private readonly lock: LocalLock,
-    readonly subscriber: Subscriber<ConversationClaim>,
-  ) {
-    super(listen);
-  }
+    readonly holder: LocalHolder,
+  ) {}
 
   get requests$(): Observable<ConversationRequest> {
-    return this;
+    return (this.requests ??= new Subject()).asObservable();
   }
 
   /** The events it publishes, for a run steered into it. */
@@ -93,17 +108,9 @@ class Claimant extends Observable<ConversationRequest> implements OwnerClaim {
     return (this.followers ??= new Subject()).asObservable();
   }
 
-  listen(subscriber: Subscriber<ConversationRequest>): Subscription | undefined {
-    if (!live(this.listener)) {
-      this.listener = subscriber;
-      return undefined;
-    }
-    return (this.listeners ??= new Subject()).subscribe(subscriber);
-  }
-
   request(request: ConversationRequest): void {
-    live(this.listener)?.next(request);
-    this.listeners?.next(request);
+    this.holder.requested(request);
+    this.requests?.next(request);
   }
 
   publish(event: StreamEvent<unknown>): void {
@@ -112,18 +119,26 @@ class Claimant extends Observable<ConversationRequest> implements OwnerClaim {
 
   /** Released: requests and followed events end. */
   end(): void {
-    live(this.listener)?.complete();
-    this.listeners?.complete();
+    this.requests?.complete();
     this.followers?.complete();
   }
 
-  /** The claim's teardown. */
   unsubscribe(): void {
     this.lock.leave(this);
   }
 }
 
-/** Subscribes to a claimant's requests (`this` is the claimant: no closure per claim). */
-function listen(this: Observable<ConversationRequest>, subscriber: Subscriber<ConversationRequest>): Subscription | undefined {
-  return (this as Claimant).listen(subscriber);
+/** A subscriber of `claim()` as a holder: its requests come through `requests$`. */
+class Subscribed implements LocalHolder {
+  constructor(private readonly subscriber: Subscriber<ConversationClaim>) {}
+
+  claimed(claim: ConversationClaim): void {
+    this.subscriber.next(claim);
+  }
+
+  refused(error: ConversationBusyError): void {
+    this.subscriber.error(error);
+  }
+
+  requested(): void {}
 }

@@ -1,12 +1,11 @@
-import { concat, concatMap, merge, Observable, of, Subscriber, takeWhile, throwError } from 'rxjs';
+import { concat, concatMap, EMPTY, merge, Observable, of, Subscriber, takeWhile, throwError, type Unsubscribable } from 'rxjs';
 import type { StreamEvent } from '../events/stream-event.js';
 import type { InputItem, RunInput } from '../items/input-item.js';
 import type { CancelRequest } from '../run/cancel-request.js';
 import type { Session } from '../session/session.js';
 import type { ConversationClaim, ConversationLock, ConversationRequest, OnBusy, OwnerClaim } from './conversation-lock.js';
 import { writesSettled } from '../session/session-writer.js';
-import { live } from './live-subscriber.js';
-import { localConversationLock } from './local-conversation-lock.js';
+import { LocalLock, localConversationLock, type LocalHolder } from './local-conversation-lock.js';
 
 /** The control streams the conversation adds to a run it owns. */
 export interface ConversationControls {
@@ -21,9 +20,6 @@ const localLocks = new WeakMap<Session, ConversationLock>();
  * a steered run instead follows the running run's events. The hold ends with the
  * run (its terminal event comes after its session writes), so the next run sees
  * the whole history.
- *
- * Hand-written rather than `switchMap`/`endWith`/`takeWhile` over the claim: every
- * session run in flight holds this, so its layers count in the run's heap and time.
  */
 export function withConversation<T>(
   session: Session,
@@ -33,7 +29,7 @@ export function withConversation<T>(
 ): Observable<StreamEvent<T>> {
   return new Observable<StreamEvent<T>>((subscriber) => {
     const hold = new Hold(subscriber, session, start);
-    (session.lock ?? lockOf(session)).claim(onBusy, input).subscribe(hold);
+    hold.enter(session.lock ?? lockOf(session), onBusy, input);
     return hold;
   });
 }
@@ -45,38 +41,96 @@ function lockOf(session: Session): ConversationLock {
 }
 
 /**
- * One subscription's hold on the conversation: takes the claim (a new claim
- * replaces the run of the one before, as `switchMap` would), runs or follows,
- * and releases the claim when unsubscribed: at once if the run ended (its writes
- * are done: the terminal event comes after them), else only once its writes to
- * the session have settled (a run unsubscribed mid-way still writes its history,
- * in the background, and the next run on the conversation, in any process, must see it).
+ * One subscription's hold on the conversation, and the subscriber of its run:
+ * takes the claim (one: a lock emits one), runs or follows, publishes the run's
+ * events to the runs steered into it, hands other runs' requests to the run as
+ * its `inject$` and `cancel$`, and releases the claim when unsubscribed: at once
+ * if the run ended (its writes are done: the terminal event comes after them), or
+ * never started; else only once its writes to the session have settled (a run
+ * unsubscribed mid-way still writes its history, in the background, and the next
+ * run on the conversation, in any process, must see it).
+ *
+ * One object per run rather than `switchMap`/`endWith`/`takeWhile` over the claim
+ * and `filter`/`map` over its requests: every session run in flight holds it, so
+ * its layers count in the run's heap and time. A local lock tells it directly
+ * ({@link LocalHolder}); another lock's claim and requests are subscribed.
  */
-class Hold<T> extends Subscriber<ConversationClaim> {
-  /** The run (or the following of one) started on the current claim. */
-  private run: Run<T> | undefined;
+class Hold<T> extends Subscriber<StreamEvent<T>> implements LocalHolder, ConversationControls {
+  inject$: Observable<RunInput> = EMPTY;
+  cancel$: Observable<CancelRequest> = EMPTY;
+  /** Ends the claim: the local claimant, or the subscription to another lock's claim. */
+  private claim: Unsubscribable | undefined;
+  /** The owner claim the run publishes to. */
+  private owner: OwnerClaim | undefined;
+  private inject: Subscriber<RunInput> | undefined;
+  private cancel: Subscriber<CancelRequest> | undefined;
+  /** Told directly by a local lock (else its claim and requests are subscribed). */
+  private local = false;
+  private started = false;
   /** The run ended (completed, after its terminal event). */
-  ended = false;
+  private ended = false;
   private releasing = false;
 
   constructor(
-    readonly out: Subscriber<StreamEvent<T>>,
+    private readonly out: Subscriber<StreamEvent<T>>,
     private readonly session: Session,
     private readonly start: (controls: ConversationControls) => Observable<StreamEvent<T>>,
   ) {
     super();
   }
 
-  protected override _next(claim: ConversationClaim): void {
-    this.run?.unsubscribe();
-    if (claim.role === 'owner') {
-      const requests = new Requests();
-      const run = (this.run = new Run(this, claim, requests));
-      claim.requests$.subscribe(requests);
-      this.start(requests).subscribe(run);
+  enter(lock: ConversationLock, onBusy: OnBusy, input: readonly InputItem[]): void {
+    if (lock instanceof LocalLock) {
+      this.local = true;
+      lock.enter((this.claim = lock.claimant(this)), onBusy, input);
     } else {
-      followed<T>(claim.events$).subscribe((this.run = new Run(this, undefined, undefined)));
+      lock.claim(onBusy, input).subscribe((this.claim = new Claims(this)));
     }
+  }
+
+  claimed(claim: ConversationClaim): void {
+    if (this.started || this.releasing) return;
+    this.started = true;
+    if (claim.role === 'steered') {
+      followed<T>(claim.events$).subscribe(this);
+      return;
+    }
+    this.owner = claim;
+    this.inject$ = new Observable((subscriber) => void (this.inject = subscriber));
+    this.cancel$ = new Observable((subscriber) => void (this.cancel = subscriber));
+    if (!this.local) this.add(claim.requests$.subscribe(new Requests(this)));
+    this.start(this).subscribe(this);
+  }
+
+  refused(error: unknown): void {
+    this.out.error(error);
+  }
+
+  /** The claim ended: one that ends before any run started ends this one; a run in flight goes on. */
+  claimEnded(): void {
+    if (!this.started) this.out.complete();
+  }
+
+  requested(request: ConversationRequest): void {
+    if (request.type === 'inject') live(this.inject)?.next(request.input);
+    else live(this.cancel)?.next(request.reason);
+  }
+
+  /** The requests failed or ended: so do the run's controls. */
+  requestsEnded(error?: { readonly error: unknown }): void {
+    const { cancel, inject } = this;
+    if (error) {
+      live(cancel)?.error(error.error);
+      live(inject)?.error(error.error);
+    } else {
+      live(cancel)?.complete();
+      live(inject)?.complete();
+    }
+  }
+
+  protected override _next(event: StreamEvent<T>): void {
+    this.owner?.publish(event);
+    this.out.next(event);
   }
 
   protected override _error(error: unknown): void {
@@ -84,80 +138,63 @@ class Hold<T> extends Subscriber<ConversationClaim> {
   }
 
   protected override _complete(): void {
-    // A claim that ends before any run started ends this one; a run in flight goes on.
-    if (!this.run) this.out.complete();
+    this.ended = true;
+    this.out.complete();
   }
 
   override unsubscribe(): void {
-    if (this.closed || this.releasing) return;
-    // No claim taken after this; the run first: its teardown queues its last write, which the release waits for.
-    this.isStopped = this.releasing = true;
-    this.run?.unsubscribe();
-    if (this.ended || !this.run) super.unsubscribe();
-    else void Promise.resolve().then(() => writesSettled(this.session)).then(() => super.unsubscribe());
+    if (this.releasing) return;
+    this.releasing = true;
+    // The run first: its teardown queues its last write, which the release waits for.
+    super.unsubscribe();
+    if (this.ended || !this.started) this.claim?.unsubscribe();
+    else void Promise.resolve().then(() => writesSettled(this.session)).then(() => this.claim?.unsubscribe());
   }
 }
 
-/** The events of the run on a claim, to the subscriber (and, for an owner, to the runs steered into it). */
-class Run<T> extends Subscriber<StreamEvent<T>> {
-  constructor(
-    private readonly hold: Hold<T>,
-    private readonly claim: OwnerClaim | undefined,
-    private readonly requests: Requests | undefined,
-  ) {
+/** Another lock's claims, to the hold. */
+class Claims extends Subscriber<ConversationClaim> {
+  constructor(private readonly hold: Hold<unknown>) {
     super();
   }
 
-  protected override _next(event: StreamEvent<T>): void {
-    this.claim?.publish(event);
-    this.hold.out.next(event);
+  protected override _next(claim: ConversationClaim): void {
+    this.hold.claimed(claim);
   }
 
   protected override _error(error: unknown): void {
-    this.hold.out.error(error);
-    this.unsubscribe();
+    this.hold.refused(error);
   }
 
   protected override _complete(): void {
-    this.hold.ended = true;
-    this.hold.out.complete();
-    this.unsubscribe();
-  }
-
-  override unsubscribe(): void {
-    if (this.closed) return;
-    super.unsubscribe();
-    this.requests?.unsubscribe();
+    this.hold.claimEnded();
   }
 }
 
-/** Other runs' requests to the run holding the conversation, as that run's `inject$` and `cancel$`. */
-class Requests extends Subscriber<ConversationRequest> implements ConversationControls {
-  private inject: Subscriber<RunInput> | undefined;
-  private cancel: Subscriber<CancelRequest> | undefined;
-  readonly inject$ = new Observable<RunInput>((subscriber) => void (this.inject = subscriber));
-  readonly cancel$ = new Observable<CancelRequest>((subscriber) => void (this.cancel = subscriber));
-
-  constructor() {
+/** Another lock's requests to the run holding the conversation, to the hold. */
+class Requests extends Subscriber<ConversationRequest> {
+  constructor(private readonly hold: Hold<unknown>) {
     super();
   }
 
   protected override _next(request: ConversationRequest): void {
-    if (request.type === 'inject') live(this.inject)?.next(request.input);
-    else live(this.cancel)?.next(request.reason);
+    this.hold.requested(request);
   }
 
   protected override _error(error: unknown): void {
-    live(this.cancel)?.error(error);
-    live(this.inject)?.error(error);
+    this.hold.requestsEnded({ error });
     this.unsubscribe();
   }
 
   protected override _complete(): void {
-    live(this.cancel)?.complete();
-    live(this.inject)?.complete();
+    this.hold.requestsEnded();
     this.unsubscribe();
   }
+}
+
+/** The subscriber, unless it is closed: what goes to a control the run took off goes nowhere (not to RxJS's stopped-notification hook). */
+function live<T>(subscriber: Subscriber<T> | undefined): Subscriber<T> | undefined {
+  return subscriber?.closed === false ? subscriber : undefined;
 }
 
 /** The running run's events up to its terminal one; a failed end errors, as the run itself does. */

@@ -80,25 +80,29 @@ export class SessionWriter {
     this.pending++;
     // Nothing queued before: write now (a synchronous store has the items at once).
     const previous = tails.get(session);
-    const done = (previous ? previous.then(() => this.store(batch)) : this.store(batch)).finally(() => void this.pending--);
-    // Whoever waits for this write handles its failure; nobody waiting is not an unhandled rejection.
-    done.catch(noop);
-    const tail = done.then(noop, noop);
+    const done = previous ? previous.then(() => this.store(batch)) : this.store(batch);
+    // The tail handles this write's failure (whoever waits for the write sees it; nobody waiting is not an unhandled rejection).
+    const idle = () => void (tails.get(session) === tail && tails.delete(session));
+    const tail = done.then(idle, idle);
     tails.set(session, tail);
-    void tail.then(() => tails.get(session) === tail && tails.delete(session));
     return done;
   }
 
   private store(batch: readonly InputItem[]): Promise<void> {
-    if (this.failure) return Promise.reject(this.failure);
+    if (this.failure) {
+      this.pending--;
+      return Promise.reject(this.failure);
+    }
     const { session, options } = this;
     return boundedCall(() => session.addItems(batch), options.timeoutMs, options.scheduler).then(
       () => {
+        this.pending--;
         // A write that timed out and finished later stopped the writer meanwhile.
         if (this.failure) throw this.failure;
         this.storedCount += batch.length;
       },
       (failure: BoundedCallFailure) => {
+        this.pending--;
         this.failure ??= sessionError('addItems', session, failure, options.timeoutMs);
         throw this.failure;
       },
@@ -135,7 +139,6 @@ export function validEnd(history: readonly InputItem[], from: number): number {
   return end;
 }
 
-function noop(): void {}
 
 /** A Promise (made on subscribe) as an Observable that only completes or errors. */
 function settled(promise: () => Promise<void>): Observable<never> {
