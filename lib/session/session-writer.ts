@@ -129,12 +129,13 @@ export function sessionError(
  */
 export function validEnd(history: readonly InputItem[], from: number): number {
   let end = from;
-  const open = new Set<string>();
+  // Made at the first call: most writes hold none.
+  let open: Set<string> | undefined;
   for (let i = from; i < history.length; i++) {
     const item = history[i]!;
-    if (item.type === 'function_call') open.add(item.call_id);
-    else if (item.type === 'function_call_output') open.delete(item.call_id);
-    if (open.size === 0 && item.type !== 'reasoning') end = i + 1;
+    if (item.type === 'function_call') (open ??= new Set()).add(item.call_id);
+    else if (item.type === 'function_call_output') open?.delete(item.call_id);
+    if (!open?.size && item.type !== 'reasoning') end = i + 1;
   }
   return end;
 }
