@@ -180,7 +180,7 @@ describe('OpenAIResponsesModel: request body', () => {
     expect(request.headers['authorization']).toBe('Bearer test');
     expect(request.body).toEqual({
       model: 'gpt-test',
-      input: [{ type: 'message', role: 'user', content: 'Hello' }],
+      input: [{ role: 'user', content: 'Hello' }],
       instructions: 'Be brief.',
       store: false,
       stream: true,
@@ -206,7 +206,7 @@ describe('OpenAIResponsesModel: request body', () => {
     await collect(model().stream(modelRequest({ settings: { toolChoice: 'required' } })));
     expect(fx.server.requests[0]!.body).toEqual({
       model: 'gpt-test',
-      input: [{ type: 'message', role: 'user', content: 'Hello' }],
+      input: [{ role: 'user', content: 'Hello' }],
       store: false,
       stream: true,
       tool_choice: 'required',
@@ -229,7 +229,8 @@ describe('OpenAIResponsesModel: request body', () => {
     fx.server.enqueue({ text: 'ok' });
     await collect(model().stream(modelRequest({ input: history })));
     expect(fx.server.requests[0]!.body.input).toEqual([
-      { type: 'message', role: 'developer', content: [{ type: 'input_text', text: 'Rules.' }] },
+      // Messages already in the wire shape go as they are (the API takes a message without its type).
+      { role: 'developer', content: [{ type: 'input_text', text: 'Rules.' }] },
       {
         type: 'message',
         role: 'user',
@@ -243,7 +244,7 @@ describe('OpenAIResponsesModel: request body', () => {
       { type: 'message', role: 'assistant', id: 'msg_a', status: 'completed', content: [{ type: 'output_text', text: 'Sure.', annotations: [] }] },
       { type: 'function_call', id: 'fc_1', call_id: 'call_1', name: 'f', arguments: '{}', status: 'completed' },
       { type: 'function_call_output', call_id: 'call_1', output: '42' },
-      { type: 'message', role: 'assistant', content: 'Written by hand.' },
+      { role: 'assistant', content: 'Written by hand.' },
     ]);
   });
 

@@ -49,7 +49,7 @@ describe('reasoning on the Responses API', () => {
     expect(fx.server.requests.map((r) => r.status)).toEqual([200, 200]);
     for (const request of fx.server.requests) expect(request.body.include).toEqual(['reasoning.encrypted_content']);
     expect(fx.server.requests[1]!.body.input).toEqual([
-      { type: 'message', role: 'user', content: 'Weather in Paris?' },
+      { role: 'user', content: 'Weather in Paris?' },
       {
         type: 'reasoning',
         id: 'rs_68af1c2f1a2c8190b7e8d9c0a1b2c3d4',
@@ -121,7 +121,7 @@ describe('reasoning on the Responses API', () => {
     });
     expect(fx.server.requests[1]!.status).toBe(200);
     expect(fx.server.requests[1]!.body.input).toEqual([
-      { type: 'message', role: 'user', content: 'Weather in Lisbon?' },
+      { role: 'user', content: 'Weather in Lisbon?' },
       { type: 'function_call', call_id: 'call_3e5g7i9k1m3o5q7s', name: 'get_weather', arguments: '{"city":"Lisbon"}', status: 'completed' },
       { type: 'function_call_output', call_id: 'call_3e5g7i9k1m3o5q7s', output: '18°C in Lisbon' },
     ]);
@@ -255,7 +255,7 @@ describe("continuation with previous_response_id", () => {
       expect(requests[i]!.body.input).toHaveLength(1);
     }
     expect(requests[1]!.body.input).toEqual([{ type: 'function_call_output', call_id: 'call_1_1', output: '18°C in City 0' }]);
-    expect(requests[2]!.body.input).toEqual([{ type: 'message', role: 'user', content: 'Question 1?' }]);
+    expect(requests[2]!.body.input).toEqual([{ role: 'user', content: 'Question 1?' }]);
   });
 
   it('an aborted turn is not trusted to be stored: its call, answered, is sent again and the chain goes on', async () => {
@@ -282,7 +282,7 @@ describe("continuation with previous_response_id", () => {
     expect(inputTypes(third!.body)).toEqual(['message', 'function_call', 'function_call_output', 'message']);
     expect(fourth!.status).toBe(200);
     expect(fourth!.body.previous_response_id).toBe('resp_3');
-    expect(fourth!.body.input).toEqual([{ type: 'message', role: 'user', content: 'Bye' }]);
+    expect(fourth!.body.input).toEqual([{ role: 'user', content: 'Bye' }]);
   });
 
   it('a Conversations API conversation: each request sends only what is new, an aborted turn included', async () => {
@@ -308,8 +308,8 @@ describe("continuation with previous_response_id", () => {
       expect(request!.body.conversation).toBe(conversation.id);
       expect(request!.body.previous_response_id).toBeUndefined();
     }
-    expect(first!.body.input).toEqual([{ type: 'message', role: 'user', content: 'Hi' }]);
+    expect(first!.body.input).toEqual([{ role: 'user', content: 'Hi' }]);
     expect(inputTypes(third!.body)).toEqual(['message', 'function_call', 'function_call_output', 'message']);
-    expect(fourth!.body.input).toEqual([{ type: 'message', role: 'user', content: 'Bye' }]);
+    expect(fourth!.body.input).toEqual([{ role: 'user', content: 'Bye' }]);
   });
 });

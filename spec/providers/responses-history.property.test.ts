@@ -79,4 +79,23 @@ describe('Responses history with store: false', () => {
       { numRuns: 500 },
     );
   });
+
+  it('sends a history already in the wire shape as the very array, and copies (leaving the history as it was) only from the first item it must change', () => {
+    const onWire: InputItem[] = [
+      { role: 'user', content: 'Weather in Paris?' },
+      { type: 'function_call', id: 'fc_1', call_id: 'call_1', name: 'weather', arguments: '{}', status: 'completed' },
+      { type: 'function_call_output', call_id: 'call_1', output: 'Sunny' },
+      { type: 'message', role: 'assistant', id: 'msg_1', status: 'completed', content: [{ type: 'output_text', text: 'Sunny.', annotations: [] }] },
+    ];
+    expect(toResponsesInput(onWire, { serverHas: () => false })).toBe(onWire);
+    const withOld: InputItem[] = [...onWire, { type: 'reasoning', id: 'rs_1', summary: [] }, { type: 'message', role: 'assistant', id: 'msg_2', status: 'completed', content: [{ type: 'output_text', text: 'More.', annotations: [] }] }];
+    const before = structuredClone(withOld);
+    const sent = toResponsesInput(withOld, { serverHas: () => false });
+    expect(sent).not.toBe(withOld);
+    expect(sent.slice(0, 4)).toEqual(onWire);
+    expect(sent.slice(0, 4).every((item, i) => item === withOld[i])).toBe(true);
+    // The unsendable reasoning item is dropped, and the message after it goes without its id.
+    expect(sent.slice(4)).toEqual([{ type: 'message', role: 'assistant', content: 'More.' }]);
+    expect(withOld).toEqual(before);
+  });
 });

@@ -25,48 +25,62 @@ export interface ResponsesInputOptions {
  *   is sent as plain assistant text, which the API accepts without an id.
  *
  * An item already in the wire shape (only fields the API accepts, as the run and
- * the provider write them) is sent as it is, not copied: a long history would
- * otherwise cost an object per item per request, in time and in the heap of
- * every request in flight.
+ * the provider write them; a text message as `{ role, content }`, which the API
+ * takes without its `type`) is sent as it is, not copied, and a history of such
+ * items is sent as the very array: a long history would otherwise cost an object
+ * per item, or an array, per request, in time and in the heap of every request in flight.
  */
 export function toResponsesInput(items: readonly InputItem[], options: ResponsesInputOptions): ResponseInputItem[] {
   const sendable = sendableReasoning(items, options);
-  const input: ResponseInputItem[] = [];
+  // Made at the first item that is not sent as it is: until then, and when every item goes
+  // as it is (a history the run and the provider wrote), the request sends `items` itself.
+  let input: ResponseInputItem[] | undefined;
+  const send = (i: number, item: ResponseInputItem | undefined) => {
+    if (input === undefined) {
+      if (item === items[i]) return;
+      input = items.slice(0, i) as ResponseInputItem[];
+    }
+    if (item !== undefined) input.push(item);
+  };
   // The item after a reasoning item that could not be sent: it must go without its id.
   let orphaned = false;
-  items.forEach((item, i) => {
+  for (let i = 0; i < items.length; i++) {
+    const item = items[i]!;
     const withoutId = orphaned;
     orphaned = false;
     switch (item.type) {
       case 'function_call': {
         if (!withoutId && onWire(item, functionCallFields)) {
-          input.push(item as ResponseInputItem);
+          send(i, item as ResponseInputItem);
           break;
         }
         const call = copyFunctionCall(item);
         if (withoutId) delete (call as { id?: string }).id;
-        input.push(call);
+        send(i, call);
         break;
       }
       case 'function_call_output':
-        input.push(onWire(item, callOutputFields) ? (item as ResponseInputItem) : { type: 'function_call_output', call_id: item.call_id, output: item.output });
+        send(i, onWire(item, callOutputFields) ? (item as ResponseInputItem) : { type: 'function_call_output', call_id: item.call_id, output: item.output });
         break;
       case 'provider_item':
         // Verbatim: as the server sent it (the client does not change what it sends).
-        if (item.api === responsesApi && !withoutId) input.push(item.item as unknown as ResponseInputItem);
+        send(i, item.api === responsesApi && !withoutId ? (item.item as unknown as ResponseInputItem) : undefined);
         break;
       case 'reasoning':
         // A reasoning item cannot go without its id: after a dropped one, it is dropped too.
-        if (sendable.has(i) && !withoutId) input.push(reasoningOnWire(item) ? (item as ResponseInputItem) : reasoning(item));
-        else orphaned = true;
+        if (sendable.has(i) && !withoutId) send(i, reasoningOnWire(item) ? (item as ResponseInputItem) : reasoning(item));
+        else {
+          send(i, undefined);
+          orphaned = true;
+        }
         break;
       default:
-        if (item.role !== 'assistant') input.push(inputMessageOnWire(item) ? (item as ResponseInputItem) : textMessage(item) ?? inputMessage(item));
-        else if (!withoutId && assistantMessageOnWire(item)) input.push(item as ResponseInputItem);
-        else input.push(assistantMessage(withoutId ? { ...item, id: undefined } : item));
+        if (item.role !== 'assistant') send(i, inputMessageOnWire(item) ? (item as ResponseInputItem) : inputMessage(item));
+        else if (!withoutId && assistantMessageOnWire(item)) send(i, item as ResponseInputItem);
+        else send(i, assistantMessage(withoutId ? { ...item, id: undefined } : item));
     }
-  });
-  return input;
+  }
+  return input ?? (items as ResponseInputItem[]);
 }
 
 /**
@@ -150,31 +164,15 @@ const imageFields = new Set(['type', 'image_url', 'detail']);
 const outputTextFields = new Set(['type', 'text', 'annotations']);
 const refusalFields = new Set(['type', 'refusal']);
 
-/**
- * Text messages as text input becomes (`{ role, content }`, no `type`), converted
- * once per item rather than per request; a cached copy is used only while the
- * item still has its role and text.
- */
-const textMessages = new WeakMap<InputMessageItem, ResponseInputItem & { role: string; content: unknown }>();
-
-function textMessage(item: InputMessageItem): ResponseInputItem | undefined {
-  if (typeof item.content !== 'string' || !onWire(item, messageFields)) return undefined;
-  const cached = textMessages.get(item);
-  if (cached && cached.role === item.role && cached.content === item.content) return cached;
-  const message = { type: 'message' as const, role: item.role, content: item.content };
-  textMessages.set(item, message);
-  return message;
-}
-
 /** Whether an object has no fields but `fields` (a loop over its keys: nothing allocated). */
 function onWire(value: object, fields: ReadonlySet<string>): boolean {
   for (const key in value) if (!fields.has(key)) return false;
   return true;
 }
 
-/** As {@link inputMessage} would write it: its own fields only, `type` included, image parts with their `detail`. */
+/** As {@link inputMessage} would write it: its own fields only, image parts with their `detail`; `type` may be left out. */
 function inputMessageOnWire(item: InputMessageItem): boolean {
-  if (item.type !== 'message' || !onWire(item, messageFields)) return false;
+  if ((item.type !== undefined && item.type !== 'message') || !onWire(item, messageFields)) return false;
   if (typeof item.content === 'string') return true;
   for (const part of item.content) {
     if (part.type === 'input_text' ? !onWire(part, textFields) : part.detail === undefined || !onWire(part, imageFields)) return false;
@@ -182,9 +180,9 @@ function inputMessageOnWire(item: InputMessageItem): boolean {
   return true;
 }
 
-/** As {@link assistantMessage} would write it (`type` included): plain text, or with its id, status, parts with annotations, and a phase if any. */
+/** As {@link assistantMessage} would write it: plain text (`type` may be left out), or with its type, id, status, parts with annotations, and a phase if any. */
 function assistantMessageOnWire(item: AssistantMessageItem): boolean {
-  if (typeof item.content === 'string') return item.id === undefined && item.type === 'message' && onWire(item, messageFields);
+  if (typeof item.content === 'string') return item.id === undefined && (item.type === undefined || item.type === 'message') && onWire(item, messageFields);
   if (item.id === undefined || item.status === undefined || item.type !== 'message' || ('phase' in item && item.phase == null)) return false;
   if (!onWire(item, assistantFields)) return false;
   for (const part of item.content) {
