@@ -7,7 +7,7 @@ import { Agent } from './agent.js';
  * tools are tools, and that no two tools (handoff transfer tools included) share
  * a name, which the model could not tell apart. Returns the problem as a
  * {@link UserError} naming it, or undefined. Handoffs given as a function are
- * read (and checked) each time. A pair of lists found sound is remembered
+ * read (and checked) each time. A long pair of lists found sound is remembered
  * (lists are immutable): every turn checks, and an agent may have hundreds of tools.
  */
 export function validateAgent(agent: unknown, tools?: readonly unknown[]): UserError | undefined {
@@ -41,6 +41,8 @@ export function validateAgent(agent: unknown, tools?: readonly unknown[]): UserE
     if (clash) return new UserError(`${where}: the handoff to "${handoff.agent.name}" uses the tool name "${name}", which ${clash} already has.`);
     names.set(name, `the handoff to "${handoff.agent.name}"`);
   }
+  // Short lists are checked again each time: remembering them would cost more than checking.
+  if (listed.length + handoffs.length < 8) return undefined;
   let withTools = sound.get(listed);
   if (!withTools) sound.set(listed, (withTools = new WeakSet()));
   withTools.add(handoffs);

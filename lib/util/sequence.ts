@@ -31,7 +31,7 @@ export function recovering<T>(step: Observable<T> | (() => Observable<T>), onErr
  * loop, not by recursion.
  */
 export function sequence<T>(...steps: readonly Step<T>[]): Observable<T> {
-  return new Observable<T>((subscriber) => subscribeFrom(subscriber, (index) => steps[index], 0));
+  return new Observable<T>((subscriber) => subscribeFrom(subscriber, steps, undefined, 0));
 }
 
 /**
@@ -42,25 +42,26 @@ export function sequence<T>(...steps: readonly Step<T>[]): Observable<T> {
  * one step's subscriber, not a hundred, and finished steps are not held.
  */
 export function loop<T>(first: Step<T>, next: () => Step<T> | undefined): Observable<T> {
-  return new Observable<T>((subscriber) => subscribeFrom(subscriber, (index) => (index === 0 ? first : next()), 0));
+  return new Observable<T>((subscriber) => subscribeFrom(subscriber, [first], next, 0));
 }
 
-/** The step at an index, or none after the last; asked once per index. */
-type StepAt<T> = (index: number) => Step<T> | undefined;
-
-/** Subscribes steps from `index` on, for as long as they complete synchronously. */
-function subscribeFrom<T>(destination: Subscriber<T>, stepAt: StepAt<T>, index: number): void {
+/**
+ * Subscribes steps from `index` on, for as long as they complete synchronously:
+ * `steps`, then (for a loop) those `more` gives, asked once each. Arrays and a
+ * function rather than a closure per sequence: every run in flight holds several.
+ */
+function subscribeFrom<T>(destination: Subscriber<T>, steps: readonly Step<T>[], more: (() => Step<T> | undefined) | undefined, index: number): void {
   for (; ; index++) {
     if (destination.closed) return;
     let step: Step<T> | undefined;
     try {
-      step = stepAt(index);
+      step = index < steps.length ? steps[index] : more?.();
     } catch (error) {
       destination.error(error);
       return;
     }
     if (step === undefined) break;
-    const stage = new Stage(destination, stepAt, index, step);
+    const stage = new Stage(destination, steps, more, index, step);
     try {
       const source = typeof step === 'function' ? step() : 'onError' in step ? (typeof step.step === 'function' ? step.step() : step.step) : step;
       source.subscribe(stage);
@@ -89,7 +90,8 @@ class Stage<T> extends Subscriber<T> {
 
   constructor(
     destination: Subscriber<T>,
-    private readonly stepAt: StepAt<T>,
+    private readonly steps: readonly Step<T>[],
+    private readonly more: (() => Step<T> | undefined) | undefined,
     private readonly index: number,
     private readonly step: Step<T>,
   ) {
@@ -126,6 +128,6 @@ class Stage<T> extends Subscriber<T> {
   /** Done: the loop takes the next step, or this stage subscribes it. */
   private nextStep(destination: Subscriber<T>): void {
     if (this.state === running) this.state = completed;
-    else subscribeFrom(destination, this.stepAt, this.index + 1);
+    else subscribeFrom(destination, this.steps, this.more, this.index + 1);
   }
 }
