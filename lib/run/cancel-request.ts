@@ -17,7 +17,9 @@ export interface Cancellation {
 
 /** Every cancel request of a run, from `cancel$` and from `signal`, normalized. */
 export function cancellations(cancel$?: Observable<CancelRequest>, signal?: AbortSignal): Observable<Cancellation> {
-  return merge(cancel$ ? cancel$.pipe(map(normalize)) : EMPTY, signal ? aborts(signal) : EMPTY);
+  const requests$ = cancel$?.pipe(map(normalize));
+  if (!signal) return requests$ ?? EMPTY;
+  return requests$ ? merge(requests$, aborts(signal)) : aborts(signal);
 }
 
 function normalize(request: CancelRequest): Cancellation {

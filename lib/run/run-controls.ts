@@ -1,7 +1,9 @@
-import { Subscription } from 'rxjs';
+import { Subscriber, Subscription } from 'rxjs';
+import type { RunInput } from '../items/input-item.js';
+import type { ToolApprovalDecision } from '../tools/approval-desk.js';
 import { UserCodeError } from '../errors/agents-error.js';
 import { validateRunInput } from '../items/validate-input.js';
-import { cancellations } from './cancel-request.js';
+import { type Cancellation, cancellations } from './cancel-request.js';
 import type { RunState } from './run-state.js';
 
 /**
@@ -19,27 +21,53 @@ export function subscribeControls<TContext>(state: RunState<TContext>): Subscrip
   // No control stream: nothing to subscribe, and the run needs no stop notifier.
   if (!cancel$ && !signal && !inject$ && !approvals$) return undefined;
   const subscriptions = new Subscription();
-  const failed = (name: string) => (error: unknown) => state.fail(new UserCodeError(name, error));
-  if (cancel$ || signal) {
-    subscriptions.add(
-      cancellations(cancel$, signal).subscribe({
-        next: (cancel) => state.cancel(cancel.reason, cancel.mode),
-        error: failed('cancel$'),
-      }),
-    );
-  }
-  if (inject$) {
-    subscriptions.add(
-      inject$.subscribe({
-        next: (input) => {
-          const items = validateRunInput(input, 'inject$ value');
-          if (items instanceof Error) state.fail(items);
-          else state.injections.push(items);
-        },
-        error: failed('inject$'),
-      }),
-    );
-  }
-  if (approvals$) subscriptions.add(approvals$.subscribe({ next: (decision) => state.approvals.decide(decision), error: failed('approvals$') }));
+  if (cancel$ || signal) subscriptions.add(cancellations(cancel$, signal).subscribe(new Cancels(state, 'cancel$')));
+  if (inject$) subscriptions.add(inject$.subscribe(new Injects(state, 'inject$')));
+  if (approvals$) subscriptions.add(approvals$.subscribe(new Approvals(state, 'approvals$')));
   return subscriptions;
+}
+
+/**
+ * One control stream's subscriber. Classes rather than observers of closures:
+ * every run with controls holds these while it runs. A stream that errors fails the run.
+ */
+abstract class Control<T, TContext> extends Subscriber<T> {
+  constructor(
+    protected readonly state: RunState<TContext>,
+    private readonly name: string,
+  ) {
+    super();
+  }
+
+  protected override _error(error: unknown): void {
+    this.unsubscribe();
+    this.state.fail(new UserCodeError(this.name, error));
+  }
+
+  protected override _complete(): void {
+    this.unsubscribe();
+  }
+}
+
+/** Cancel requests: an immediate one settles the run, an `after_turn` one is noted. */
+class Cancels<TContext> extends Control<Cancellation, TContext> {
+  protected override _next(cancel: Cancellation): void {
+    this.state.cancel(cancel.reason, cancel.mode);
+  }
+}
+
+/** Injected input, validated and queued; input of the wrong shape fails the run. */
+class Injects<TContext> extends Control<RunInput, TContext> {
+  protected override _next(input: RunInput): void {
+    const items = validateRunInput(input, 'inject$ value');
+    if (items instanceof Error) this.state.fail(items);
+    else this.state.injections.push(items);
+  }
+}
+
+/** Approval decisions, for the calls that wait for them. */
+class Approvals<TContext> extends Control<ToolApprovalDecision, TContext> {
+  protected override _next(decision: ToolApprovalDecision): void {
+    this.state.approvals.decide(decision);
+  }
 }

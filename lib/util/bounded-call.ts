@@ -11,7 +11,9 @@ export class BoundedCallFailure {
 /**
  * Calls `call` (user code returning a Promise) and settles within `timeoutMs` on
  * `scheduler`: a synchronous throw, a rejection and a timeout all reject with a
- * {@link BoundedCallFailure}. The timer is cleared as soon as the call settles.
+ * {@link BoundedCallFailure}. The timer starts only if no answer came within a
+ * microtask (an in-memory store answers at once: no timer per call), and is
+ * cleared as soon as the call settles.
  */
 export function boundedCall<T>(call: () => PromiseLike<T>, timeoutMs: number, scheduler: SchedulerLike): Promise<T> {
   let answer: PromiseLike<T>;
@@ -21,16 +23,23 @@ export function boundedCall<T>(call: () => PromiseLike<T>, timeoutMs: number, sc
     return Promise.reject(new BoundedCallFailure('threw', cause));
   }
   return new Promise<T>((resolve, reject) => {
-    const timer = scheduler.schedule(() => reject(new BoundedCallFailure('timeout', undefined)), timeoutMs);
+    let settled = false;
+    let timer: { unsubscribe(): void } | undefined;
     Promise.resolve(answer).then(
       (value) => {
-        timer.unsubscribe();
+        settled = true;
+        timer?.unsubscribe();
         resolve(value);
       },
       (cause: unknown) => {
-        timer.unsubscribe();
+        settled = true;
+        timer?.unsubscribe();
         reject(new BoundedCallFailure('rejected', cause));
       },
     );
+    // An answer already there (an in-memory store) needs no timer: start it only if a microtask passed without one.
+    queueMicrotask(() => {
+      if (!settled) timer = scheduler.schedule(() => reject(new BoundedCallFailure('timeout', undefined)), timeoutMs);
+    });
   });
 }
