@@ -276,7 +276,8 @@ async function main() {
     for (let round = 1; round <= rounds; round++) {
       for (const section of measured) {
         if (section.once && round > 1) continue;
-        for (const c of contenders) {
+        // The order turns round by round: a machine that slows down or speeds up over a round favours no contender.
+        for (const c of round % 2 === 1 ? contenders : [...contenders].reverse()) {
           for (const task of tasksFor(c, section)) {
             const t0 = Date.now();
             const answer = await runChild(c, [task], origin);
