@@ -19,43 +19,39 @@ import { toolOutputText } from '../tools/tool-output-text.js';
 
 /**
  * The turns of an agent's stretch, one after another: `first$` (a resumed run's
- * suspended calls) or a turn, then another turn for as long as the one before
- * says one follows (`state.turnFollows`). Each turn is subscribed when the one
- * before completes, beside it rather than inside it: the events of a run's
- * fiftieth turn pass through one turn's subscribers, not fifty.
+ * suspended calls) or a model call, then what follows the response (tools, a
+ * handoff, the end), then another model call for as long as a turn says one
+ * follows (`state.turnFollows`). Each step is subscribed when the one before
+ * completes, beside it rather than inside it: the events of a run's fiftieth
+ * turn pass through one step's subscriber, not fifty turns' worth.
  */
 export function runTurns<TContext>(state: RunState<TContext>, first$?: Observable<StreamEvent<unknown>>): Observable<StreamEvent<unknown>> {
-  return loop(first$ ?? (() => runTurn(state)), () => {
-    if (!state.turnFollows) return undefined;
-    state.turnFollows = false;
-    return () => runTurn(state);
-  });
-}
-
-/**
- * One turn: a model call, then its tool calls; it sets whether another turn
- * follows. The turn's response lives here, in the closure of the turn that owns it.
- */
-function runTurn<TContext>(state: RunState<TContext>): Observable<StreamEvent<unknown>> {
-  return defer(() => {
+  // The response of the model call just made, until the step after it takes it.
+  let answered: ModelResponse | undefined;
+  const modelStep = (): Observable<StreamEvent<unknown>> => {
     if (state.afterTurn !== undefined) {
       state.settle({ status: 'cancelled', reason: state.afterTurn });
       return EMPTY;
     }
     // Only an interrupted stream reports its text so far.
-    const response = new ModelResponse(state.options.injectMode === 'interrupt');
+    const response = (answered = new ModelResponse(state.options.injectMode === 'interrupt'));
     const { instructions } = state.agent;
-    // Steps made when their turn comes (see `sequence`).
-    return sequence(
-      () =>
-        withInputGuardrails(
-          state,
-          typeof instructions === 'function'
-            ? dynamicInstructions(state, instructions).pipe(switchMap((text) => modelCall(state, text, response)))
-            : modelCall(state, instructions, response),
-        ),
-      () => afterResponse(state, response),
+    return withInputGuardrails(
+      state,
+      typeof instructions === 'function'
+        ? dynamicInstructions(state, instructions).pipe(switchMap((text) => modelCall(state, text, response)))
+        : modelCall(state, instructions, response),
     );
+  };
+  return loop(first$ ?? modelStep, () => {
+    const response = answered;
+    if (response) {
+      answered = undefined;
+      return () => afterResponse(state, response);
+    }
+    if (!state.turnFollows) return undefined;
+    state.turnFollows = false;
+    return modelStep;
   });
 }
 

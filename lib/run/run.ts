@@ -1,4 +1,4 @@
-import { asyncScheduler, defer, EMPTY, finalize, ignoreElements, Observable, of, takeUntil, tap } from 'rxjs';
+import { asyncScheduler, defer, EMPTY, ignoreElements, Observable, of, takeUntil, tap } from 'rxjs';
 import type { AgentFor } from '../agent/agent.js';
 import type { RunOutput } from '../agent/run-output.js';
 import { validateAgent } from '../agent/validate-agent.js';
@@ -91,26 +91,24 @@ export function run<TContext>(
       finished = true;
       if (session) attempts.inputStored = state.outcome?.status === 'failed' && (state.inputStored || (state.writer?.storedCount ?? 0) > 0);
     };
-    const subscription = sequence(
+    sequence(
       () => of<StreamEvent<unknown>>({ type: 'run.updated', status: 'running' }),
       // A failure of the body fails the run, which then finishes as any other.
       recovering(body, failed),
       // Every end passes through here (the body's errors are recovered): watched here, not around the whole run, so no layer is held while the run streams.
       () => finishRun(state, release).pipe(tap({ complete: ended, error: ended })),
     )
-      .pipe(
-        state.tracing.run(typeof agent?.name === 'string' ? agent.name : 'invalid agent'),
-        finalize(() => {
-          release();
-          // Unsubscribed mid-run: nothing more is delivered, but the history is still written.
-          if (!finished && state.writer) {
-            state.pairOpenCalls();
-            state.writer.writeInBackground(state.history(true), options.onError ?? reportUnseen);
-          }
-        }),
-      )
+      .pipe(state.tracing.run(typeof agent?.name === 'string' ? agent.name : 'invalid agent'))
       .subscribe(subscriber);
-    return subscription;
+    // The run's teardown, after that of everything it subscribed (as `finalize` would, without a layer every event passes).
+    return () => {
+      release();
+      // Unsubscribed mid-run: nothing more is delivered, but the history is still written.
+      if (!finished && state.writer) {
+        state.pairOpenCalls();
+        state.writer.writeInBackground(state.history(true), options.onError ?? reportUnseen);
+      }
+    };
   });
 }
 
