@@ -1,4 +1,4 @@
-import { asyncScheduler, catchError, concat, defer, EMPTY, from, merge, type Observable, of, takeUntil, throwError, timer } from 'rxjs';
+import { asyncScheduler, catchError, concat, defer, EMPTY, from, merge, NEVER, type Observable, of, takeUntil, throwError, timer } from 'rxjs';
 import { defaultSessionTimeoutMs } from './run-options.js';
 import { AgentsError, SessionError } from '../errors/agents-error.js';
 import type { StreamEvent } from '../events/stream-event.js';
@@ -13,23 +13,26 @@ import type { RunState } from './run-state.js';
  * most `cancelGraceMs` (or `sessionTimeoutMs` if shorter), and a further cancel
  * ends the wait at once: the run then fails with a {@link SessionError} saying
  * the write did not finish (the write itself goes on, and later runs on the
- * session wait for it).
+ * session wait for it). A run that completed waits for its last writes (each
+ * within `sessionTimeoutMs`): a cancel that comes meanwhile came too late to
+ * change how it ended, and must not cost it its history.
  */
 export function finishRun<TContext>(state: RunState<TContext>, release: () => void): Observable<StreamEvent<unknown>> {
   return defer(() => {
     if (!state.outcome) state.settle({ status: 'failed', error: new AgentsError('The run ended without an outcome.') });
     const paired = state.pairOpenCalls().map((item): StreamEvent<unknown> => ({ type: 'item.created', item }));
     const writer = state.writer;
+    const completed = state.outcome?.status === 'completed';
     // Stopped while a write was pending: give it a short grace, not the whole sessionTimeoutMs.
     const grace$ =
-      writer?.busy && state.outcome?.status !== 'completed'
+      writer?.busy && !completed
         ? timer(Math.min(state.options.sessionTimeoutMs ?? defaultSessionTimeoutMs, cancelGraceMs), state.options.scheduler ?? asyncScheduler)
         : EMPTY;
     const save$ = !writer
       ? EMPTY
       : saveAll(state).pipe(
-          // Another stop while waiting ends the wait at once.
-          takeUntil(merge(state.stop$, grace$)),
+          // Another stop while waiting ends the wait at once (not for a completed run: see above).
+          takeUntil(completed ? NEVER : merge(state.stop$, grace$)),
           catchError((error: unknown) => {
             // A run whose history could not be saved has lost something: say so.
             failSave(state, error as SessionError);

@@ -243,6 +243,34 @@ describe('5. the session write is part of the run lifecycle', () => {
     expect((error as Error).message).toContain('did not finish before the run was stopped');
   });
 
+  it('a cancel that comes while a completed run writes its last items changes nothing: the run completes, its history whole', async () => {
+    const stored: InputItem[][] = [];
+    let finish!: () => void;
+    const session: Session & { calls: number } = {
+      calls: 0,
+      getItems: () => Promise.resolve([]),
+      addItems: (items) => {
+        session.calls += 1;
+        stored.push([...items]);
+        // The first write (the input) settles at once; the last one waits for the test.
+        return session.calls === 1 ? Promise.resolve() : new Promise<void>((resolve) => (finish = resolve));
+      },
+      clear: () => Promise.resolve(),
+    };
+    const cancel$ = new Subject<string>();
+    const model = new ScriptedModel({ turns: [{ text: 'done' }] });
+    const done = collect(run(new Agent({ name: 'A', model }), 'hi', { session, cancel$ }));
+    await until(() => session.calls === 2);
+    cancel$.next('too late');
+    await Promise.resolve();
+    finish();
+    const { events, error } = await done;
+    expect(error).toBeUndefined();
+    expect(statuses(events)).toEqual(['running', 'completed']);
+    expect(terminal(events)?.result?.finalOutput).toBe('done');
+    expect(stored.flat().map((i) => ('role' in i ? i.role : i.type))).toEqual(['user', 'assistant']);
+  });
+
   it('a synchronous throw from addItems: called once, the run fails with a SessionError', async () => {
     let calls = 0;
     const session: Session = {
