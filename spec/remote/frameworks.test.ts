@@ -11,11 +11,11 @@ import { fastifyApp } from '../../examples/remote/mounting/fastify.js';
 import { honoApp } from '../../examples/remote/mounting/hono.js';
 import { nodeServer } from '../../examples/remote/mounting/node-http.js';
 import { remoteRun, RemoteRunError } from '../../lib/client/index.js';
-import { Agent, encodeEvent, run, type RunUpdatedEvent, ScriptedModel, tool } from '../../lib/index.js';
+import { Agent, encodeEvent, run, ScriptedModel, tool } from '../../lib/index.js';
 import { MemoryRunRegistry, type RunControl, type RunsHandler, serveRuns, type ServeRunsOptions } from '../../lib/server/index.js';
 import { collect } from '../helpers/collect.js';
 import { observedRegistry } from './observed-registry.js';
-import { eventually } from './remote-runs.suite.js';
+import { cancelledAtFirstDelta, eventually, terminalOf } from './remote-runs.suite.js';
 
 // serveRuns mounted under /api/agents in real Node http, Express, Hono (@hono/node-server) and Fastify
 // servers on 127.0.0.1, exactly as README "From the browser" shows (the mounting code is the files of
@@ -73,7 +73,6 @@ const frameworks: { name: string; listen: (handler: RunsHandler) => Promise<List
   },
 ];
 
-const terminalOf = (events: readonly { type: string }[]) => events.at(-1) as RunUpdatedEvent<unknown>;
 const json = { 'content-type': 'application/json' };
 
 describe.each(frameworks)('serveRuns mounted in $name under /api/agents', ({ listen }) => {
@@ -120,13 +119,8 @@ describe.each(frameworks)('serveRuns mounted in $name under /api/agents', ({ lis
   it('streams as the model speaks, and cancel$ reaches the run: cancelled with its reason on both sides', async () => {
     const model = new ScriptedModel({ turns: [{ text: 'Once upon a time', hang: true }] });
     const { url, serverLog, handler } = await mount(new Agent({ name: 'Assistant', model }));
-    const cancel$ = new Subject<string>();
-    let runId = '';
     // The first delta arrives while the model still hangs: nothing between the handler and the socket buffers the stream.
-    const events$ = remoteRun({ url, agent: 'assistant', input: 'A story', cancel$, onRunId: (id) => (runId = id) }).pipe(
-      tap((e) => e.type === 'text.delta' && cancel$.next('the user pressed Stop')),
-    );
-    const { events, error } = await collect(events$);
+    const { events, error, runId } = await cancelledAtFirstDelta(url, 'A story', 'the user pressed Stop');
     expect(error).toBeUndefined();
     expect(terminalOf(events)).toMatchObject({ status: 'cancelled', reason: 'the user pressed Stop' });
     expect(terminalOf(await serverLog(runId))).toMatchObject({ status: 'cancelled', reason: 'the user pressed Stop' });

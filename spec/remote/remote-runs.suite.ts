@@ -37,8 +37,20 @@ export function serverLog(registry: RunRegistry, id: string): Promise<WireEvent[
   return firstValueFrom(registry.events(id).pipe(map((logged) => logged.event), toArray()));
 }
 
-function terminalOf(events: readonly { type: string }[]): RunUpdatedEvent<unknown> {
+/** The last event, as the terminal `run.updated` it should be. */
+export function terminalOf(events: readonly { type: string }[]): RunUpdatedEvent<unknown> {
   return events.at(-1) as RunUpdatedEvent<unknown>;
+}
+
+/** A remote run of the `assistant` agent that its client cancels with `cancel$` at its first text delta: what the client saw, and the run's id. */
+export async function cancelledAtFirstDelta(url: string, input: string, reason: string): Promise<{ events: { type: string }[]; error?: unknown; runId: string }> {
+  const cancel$ = new Subject<string>();
+  let runId = '';
+  const events$ = remoteRun({ url, agent: 'assistant', input, cancel$, onRunId: (id) => (runId = id) }).pipe(
+    tap((e) => e.type === 'text.delta' && cancel$.next(reason)),
+  );
+  const { events, error } = await collect(events$);
+  return { events, error, runId };
 }
 
 const json = { 'content-type': 'application/json' };
@@ -143,12 +155,7 @@ export function remoteRunSuite(name: string, makeRegistry: RegistryFactory): voi
     it('cancel$ ends the run `cancelled` with its reason, on both sides', async () => {
       const { url, registry } = await serve();
       fx.server.enqueue({ text: 'Counting one two', fault: { kind: 'hang' } });
-      const cancel$ = new Subject<string>();
-      let runId = '';
-      const events$ = remoteRun({ url, agent: 'assistant', input: 'Count', cancel$, onRunId: (id) => (runId = id) }).pipe(
-        tap((e) => e.type === 'text.delta' && cancel$.next('the user pressed Stop')),
-      );
-      const { events, error } = await collect(events$);
+      const { events, error, runId } = await cancelledAtFirstDelta(url, 'Count', 'the user pressed Stop');
       expect(error).toBeUndefined();
       expect(terminalOf(events)).toMatchObject({ status: 'cancelled', reason: 'the user pressed Stop' });
       expect(terminalOf(await serverLog(registry, runId))).toMatchObject({ status: 'cancelled', reason: 'the user pressed Stop' });
