@@ -82,6 +82,47 @@ export async function timed(fn, { warmup, reps, check = () => {} }) {
   return { value: median(samples), samples };
 }
 
+/**
+ * `timed` for a contender and the raw client in the same process: each rep times both,
+ * one after the other, the order turning rep by rep; `ratio` is the median of the
+ * reps' contender ÷ raw. On a shared machine a process's speed moves by ±20–30% from one
+ * process to the next, and so do ratios taken across processes; within a rep both
+ * meet the same machine. Warm-ups run both too. Without `rawFn` (the raw contender
+ * itself) it is `timed`, with ratio 1.
+ */
+export async function pairedTimed(fn, rawFn, { warmup, reps, check = () => {} }) {
+  if (rawFn === undefined) return { ...(await timed(fn, { warmup, reps, check })), ratio: 1 };
+  const once = async (f) => {
+    const t0 = hr();
+    const r = await f();
+    const t = ms(hr() - t0);
+    check(r);
+    return t;
+  };
+  for (let i = 0; i < warmup; i++) {
+    check(await fn());
+    check(await rawFn());
+  }
+  const samples = [];
+  const rawSamples = [];
+  const ratios = [];
+  for (let i = 0; i < reps; i++) {
+    let own;
+    let base;
+    if (i % 2 === 0) {
+      own = await once(fn);
+      base = await once(rawFn);
+    } else {
+      base = await once(rawFn);
+      own = await once(fn);
+    }
+    samples.push(own);
+    rawSamples.push(base);
+    ratios.push(own / base);
+  }
+  return { value: median(samples), samples, rawValue: median(rawSamples), rawSamples, ratio: median(ratios) };
+}
+
 /** A promise with its resolve function outside. */
 export function deferred() {
   let resolve;

@@ -1,7 +1,7 @@
 // Curve: overhead per streamed event as the response grows from 1,000 to 100,000 deltas.
-import { timed } from '../lib/measure.mjs';
+import { pairedTimed } from '../lib/measure.mjs';
 import { count, curveOf, eachPoint, ratio, seriesOf, xsOf } from '../lib/curves.mjs';
-import { fmt, table, verdict } from '../lib/stats.mjs';
+import { fmt, pairedNote, table, verdict } from '../lib/stats.mjs';
 
 export default {
   id: 'streamLength',
@@ -18,10 +18,10 @@ export default {
     },
   ],
 
-  async measure(adapter, { origin, points, reps }) {
+  async measure(adapter, { origin, points, reps }, { raw }) {
     return eachPoint(points, async (deltas) => {
       const baseURL = `${origin}/text/${deltas}/v1`;
-      const { value, samples } = await timed(() => adapter.streamText({ baseURL }), {
+      const { value, samples, ratio } = await pairedTimed(() => adapter.streamText({ baseURL }), adapter === raw ? undefined : () => raw.streamText({ baseURL }), {
         // The first point warms the process up (steady state, see the notes): 20 runs of it.
         warmup: deltas === points[0] ? 20 : deltas >= 100_000 ? 1 : 2,
         reps,
@@ -29,7 +29,7 @@ export default {
           if (r.deltas !== deltas) throw new Error(`expected ${deltas} text deltas, got ${r.deltas}`);
         },
       });
-      return { ms: value, usPerEvent: (value * 1000) / deltas, samples };
+      return { ms: value, usPerEvent: (value * 1000) / deltas, ratio, samples };
     });
   },
 
@@ -37,6 +37,7 @@ export default {
     const xs = xsOf(columns, results, 'ms');
     const rawCurve = curveOf(results(raw), 'usPerEvent');
     const rxCurve = curveOf(results(rx), 'usPerEvent');
+    const pairedOf = (col) => curveOf(results(col), 'ratio');
     const peers = columns.filter((c) => c !== raw && c !== rx);
     const img = await chart('stream-length', {
       title: 'Streaming: time per text delta',
@@ -49,24 +50,26 @@ export default {
       `## Curve: stream length (${s.points.map(count).join(', ')} deltas)`,
       '',
       `One text response of n deltas streamed through the whole run; wall time (median of ${s.reps} after warm-up) divided by n. ` +
-        'Overhead = rxjs-agents minus raw, per delta.',
+        `Overhead = rxjs-agents minus raw, per delta. ${pairedNote}`,
       '',
       img,
       '',
       ...table(
-        ['deltas', 'raw µs/delta', 'rxjs-agents µs/delta', 'overhead µs/delta', '× raw', ...peers.map((p) => `${p} × raw`), 'target', 'result'],
+        ['deltas', 'raw µs/delta', 'rxjs-agents µs/delta', 'overhead µs/delta', '× raw', '× raw, separate processes', ...peers.map((p) => `${p} × raw`), 'target', 'result'],
         xs.map((x) => {
           const a = rxCurve.get(x);
           const b = rawCurve.get(x);
+          const paired = pairedOf(rx).get(x);
           return [
             count(x),
             fmt(b, 2),
             fmt(a, 2),
             fmt(a - b, 2),
+            `${fmt(paired)}×`,
             ratio(a, b),
-            ...peers.map((p) => ratio(curveOf(results(p), 'usPerEvent').get(x), b)),
+            ...peers.map((p) => (pairedOf(p).has(x) ? `${fmt(pairedOf(p).get(x))}×` : 'n/a')),
             '≤ 1.10×',
-            verdict(a / b <= 1.1),
+            verdict(paired <= 1.1),
           ];
         }),
       ),

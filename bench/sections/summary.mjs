@@ -8,6 +8,8 @@ export default {
   report({ all, contenders, raw, rounds }) {
     const values = (section, col) => (all[section]?.[col] ?? []).map((r) => r.value).filter((v) => typeof v === 'number');
     const ratio = (section, col) => median(values(section, col)) / median(values(section, raw));
+    // Timed sections pair each contender with the raw client in its own process (see pairedTimed).
+    const paired = (section, col) => (col === raw ? 1 : median((all[section]?.[col] ?? []).map((r) => r.ratio).filter(Number.isFinite)));
     const cancelMed = (col) => median((all.cancel?.[col] ?? []).flatMap((r) => r.samples));
     const has = (section) => all[section] !== undefined;
     const rows = contenders.map((c) => {
@@ -15,8 +17,8 @@ export default {
       const cancelCol = Object.keys(all.cancel ?? {}).find((k) => k === col || k.startsWith(`${col} (`));
       return [
         col,
-        has('throughput') ? `${fmt(ratio('throughput', col))}×` : '',
-        has('toolLoop') ? `${fmt(ratio('toolLoop', col))}×` : '',
+        has('throughput') ? `${fmt(paired('throughput', col))}×` : '',
+        has('toolLoop') ? `${fmt(paired('toolLoop', col))}×` : '',
         has('memory') ? `${fmt(median(values('memory', col)), 1)} KB (${fmt(ratio('memory', col))}×)` : '',
         has('cancel') && cancelCol ? `${fmt(cancelMed(cancelCol))} ms` : '',
       ];

@@ -1,17 +1,17 @@
 // Headline: one long text response streamed through the whole run, every event delivered.
-import { timed } from '../lib/measure.mjs';
-import { fmt, median, spread, table, verdict } from '../lib/stats.mjs';
+import { pairedTimed } from '../lib/measure.mjs';
+import { pairedNote, pairedTable } from '../lib/stats.mjs';
 
 export default {
   id: 'throughput',
   sizes: {
     smoke: { deltas: 200, warmup: 1, reps: 1 },
-    full: { deltas: 20_000, warmup: 2, reps: 3 },
+    full: { deltas: 20_000, warmup: 2, reps: 6 },
   },
 
-  async measure(adapter, { origin, deltas, warmup, reps }) {
+  async measure(adapter, { origin, deltas, warmup, reps }, { raw }) {
     const baseURL = `${origin}/text/${deltas}/v1`;
-    return timed(() => adapter.streamText({ baseURL }), {
+    return pairedTimed(() => adapter.streamText({ baseURL }), adapter === raw ? undefined : () => raw.streamText({ baseURL }), {
       warmup,
       reps,
       check(r) {
@@ -21,21 +21,13 @@ export default {
     });
   },
 
-  report({ sizes: s, columns, values, raw, rx }) {
-    const base = median(values(raw));
+  report({ sizes: s, columns, values, results, raw, rx }) {
     return [
       `## Streaming throughput: one ${s.deltas.toLocaleString('en')}-delta text response, every event delivered to the consumer`,
       '',
-      `Wall time of the whole run (ms), median of ${s.reps} measured runs per process after ${s.warmup} warm-up run(s).`,
+      `Wall time of the whole run (ms), median of ${s.reps} measured runs per process after ${s.warmup} warm-up run(s). ${pairedNote}`,
       '',
-      ...table(
-        ['contender', 'ms, median (min–max)', '× raw', 'target', 'result'],
-        columns.map((col) => {
-          const ratio = median(values(col)) / base;
-          const isRx = col === rx;
-          return [col, spread(values(col), 1), `${fmt(ratio)}×`, isRx ? '≤ 1.10×' : '', isRx ? verdict(ratio <= 1.1) : ''];
-        }),
-      ),
+      ...pairedTable({ columns, values, results, raw, rx }, { unit: 'ms, median (min–max)', digits: 1 }),
     ];
   },
 };

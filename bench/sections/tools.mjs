@@ -1,7 +1,7 @@
 // Curve: tool-loop turn cost with 1, 20, 200 tools on the agent (every request carries every schema).
-import { timed } from '../lib/measure.mjs';
+import { pairedTimed } from '../lib/measure.mjs';
 import { count, curveOf, eachPoint, ratio, seriesOf, xsOf } from '../lib/curves.mjs';
-import { fmt, table, verdict } from '../lib/stats.mjs';
+import { fmt, pairedNote, table, verdict } from '../lib/stats.mjs';
 
 export default {
   id: 'tools',
@@ -12,18 +12,18 @@ export default {
   },
   // Every round, not once: each point is the median over the rounds (one process per round is noisy on a shared machine).
 
-  async measure(adapter, { origin, points, turns, reps, warmup }) {
+  async measure(adapter, { origin, points, turns, reps, warmup }, { raw }) {
     return eachPoint(points, async (toolCount) => {
       const first = toolCount === points[0];
-      const loop = () => adapter.toolLoop({ baseURL: `${origin}/tools/${turns}/v1`, maxTurns: turns + 1, toolCount });
-      const { value, samples } = await timed(loop, {
+      const loopOf = (contender) => () => contender.toolLoop({ baseURL: `${origin}/tools/${turns}/v1`, maxTurns: turns + 1, toolCount });
+      const { value, samples, ratio } = await pairedTimed(loopOf(adapter), adapter === raw ? undefined : loopOf(raw), {
         warmup: first ? warmup : Math.min(warmup, 3),
         reps,
         check(r) {
           if (r.toolCalls !== turns) throw new Error(`expected ${turns} tool calls, got ${r.toolCalls}`);
         },
       });
-      return { msPerTurn: value / turns, samples };
+      return { msPerTurn: value / turns, ratio, samples };
     });
   },
 
@@ -31,6 +31,7 @@ export default {
     const xs = xsOf(columns, results, 'msPerTurn');
     const rawCurve = curveOf(results(raw), 'msPerTurn');
     const rxCurve = curveOf(results(rx), 'msPerTurn');
+    const pairedOf = (col) => curveOf(results(col), 'ratio');
     const peers = columns.filter((c) => c !== raw && c !== rx);
     const img = await chart('tools', {
       title: 'Tool loop: cost per turn by tools on the agent',
@@ -43,16 +44,17 @@ export default {
       `## Curve: tools per agent (${s.points.map(count).join(', ')})`,
       '',
       `A loop of ${s.turns} tool calls then a final answer, with T tools on the agent (\`lookup\`, the one called, and T − 1 others of three required fields each); ` +
-        `a new agent per loop, tools defined once (as applications do); the raw client sends hand-written JSON schemas. Wall time ÷ ${s.turns}, median of ${s.reps} loops per process, each point the median over the rounds.`,
+        `a new agent per loop, tools defined once (as applications do); the raw client sends hand-written JSON schemas. Wall time ÷ ${s.turns}, median of ${s.reps} loops per process, each point the median over the rounds. ${pairedNote}`,
       '',
       img,
       '',
       ...table(
-        ['tools', 'raw ms/turn', 'rxjs-agents ms/turn', '× raw', ...peers.map((p) => `${p} × raw`), 'target', 'result'],
+        ['tools', 'raw ms/turn', 'rxjs-agents ms/turn', '× raw', '× raw, separate processes', ...peers.map((p) => `${p} × raw`), 'target', 'result'],
         xs.map((x) => {
           const a = rxCurve.get(x);
           const b = rawCurve.get(x);
-          return [count(x), fmt(b, 3), fmt(a, 3), ratio(a, b), ...peers.map((p) => ratio(curveOf(results(p), 'msPerTurn').get(x), b)), '≤ 1.10×', verdict(a / b <= 1.1)];
+          const paired = pairedOf(rx).get(x);
+          return [count(x), fmt(b, 3), fmt(a, 3), `${fmt(paired)}×`, ratio(a, b), ...peers.map((p) => `${fmt(pairedOf(p).get(x))}×`), '≤ 1.10×', verdict(paired <= 1.1)];
         }),
       ),
     ];
