@@ -31,21 +31,30 @@ const known = {
     summary: z.array(z.looseObject({ type: z.literal('summary_text'), text: z.string() })),
   }),
 } as const;
+/** Other item types (hosted tools' calls, …): the provider's to check. */
+const anyType = z.looseObject({ type: z.string() });
 
-/** The schema an item must match: by its `type`, or a message when it has none. */
-function schemaFor(item: unknown): z.ZodMiniType | undefined {
+/**
+ * The schema an item must match: by its `type`, or a message when it has none.
+ * @internal (exported for the property test of {@link wellFormed})
+ */
+export function schemaFor(item: unknown): z.ZodMiniType | undefined {
   if (item === null || typeof item !== 'object' || Array.isArray(item)) return undefined;
   const type = (item as { type?: unknown }).type;
   if (type === undefined || type === 'message') return (item as { role?: unknown }).role === 'assistant' ? assistantMessage : message;
   if (typeof type !== 'string') return undefined;
-  // Other item types (hosted tools' calls, …) are the provider's to check.
-  return known[type as keyof typeof known] ?? z.looseObject({ type: z.string() });
+  return Object.hasOwn(known, type) ? known[type as keyof typeof known] : anyType;
 }
 
 /**
  * Checks run input (or an `inject$` value) at the door: text, one history item,
  * or a list of them. Returns the items, or a {@link UserError} naming what is
  * wrong, so nothing invalid reaches a model request or a session.
+ *
+ * A history passed back as input is checked every run, so items are first checked
+ * by hand (a few property reads each); the schemas, which say what is wrong, run only
+ * for an item that fails that check. Measured: 2.4 µs an item through the schemas,
+ * which made a 100,000-item history cost 240 ms a run.
  */
 export function validateRunInput(input: unknown, what = 'run input'): InputItem[] | UserError {
   if (typeof input === 'string') return [{ role: 'user', content: input }];
@@ -53,14 +62,64 @@ export function validateRunInput(input: unknown, what = 'run input'): InputItem[
   const items: InputItem[] = [];
   for (let i = 0; i < list.length; i++) {
     const item = list[i];
-    const where = Array.isArray(input) ? `${what}[${i}]` : what;
-    const schema = schemaFor(item);
-    if (!schema) return new UserError(`Invalid ${where}: expected text, a history item or a list of them, got ${shown(item)}.`);
-    const parsed = z.safeParse(schema, item);
-    if (!parsed.success) return new UserError(`Invalid ${where} (${shown(item)}):\n${z.prettifyError(parsed.error)}`);
+    if (!wellFormed(item)) {
+      const where = Array.isArray(input) ? `${what}[${i}]` : what;
+      const schema = schemaFor(item);
+      if (!schema) return new UserError(`Invalid ${where}: expected text, a history item or a list of them, got ${shown(item)}.`);
+      const parsed = z.safeParse(schema, item);
+      if (!parsed.success) return new UserError(`Invalid ${where} (${shown(item)}):\n${z.prettifyError(parsed.error)}`);
+    }
     items.push(item as InputItem);
   }
   return items;
+}
+
+/**
+ * Whether `item` certainly matches its schema (see {@link schemaFor}): the same rules,
+ * checked by hand. It may say no to an item the schema accepts (the schema then
+ * decides), never yes to one it rejects.
+ * @internal (exported for its property test)
+ */
+export function wellFormed(item: unknown): boolean {
+  if (item === null || typeof item !== 'object' || Array.isArray(item)) return false;
+  const i = item as Record<string, unknown>;
+  switch (i['type']) {
+    case undefined:
+    case 'message':
+      if (i['role'] === 'assistant') return typeof i['content'] === 'string' || everyPart(i['content'], outputPartOk);
+      return (i['role'] === 'user' || i['role'] === 'system' || i['role'] === 'developer') && (typeof i['content'] === 'string' || everyPart(i['content'], inputPartOk));
+    case 'function_call':
+      return typeof i['call_id'] === 'string' && typeof i['name'] === 'string' && typeof i['arguments'] === 'string';
+    case 'function_call_output':
+      return typeof i['call_id'] === 'string' && typeof i['output'] === 'string';
+    case 'reasoning':
+      return (i['id'] === undefined || typeof i['id'] === 'string') && everyPart(i['summary'], (p) => p['type'] === 'summary_text' && typeof p['text'] === 'string');
+    case 'provider_item':
+      // The schemas' record: a plain object (narrower here; anything else goes to the schema).
+      return typeof i['api'] === 'string' && typeof i['itemType'] === 'string' && isPlainRecord(i['item']);
+    default:
+      return typeof i['type'] === 'string';
+  }
+}
+
+function everyPart(parts: unknown, ok: (part: Record<string, unknown>) => boolean): boolean {
+  if (!Array.isArray(parts)) return false;
+  for (const part of parts) if (part === null || typeof part !== 'object' || Array.isArray(part) || !ok(part as Record<string, unknown>)) return false;
+  return true;
+}
+
+function inputPartOk(part: Record<string, unknown>): boolean {
+  if (part['type'] === 'input_text') return typeof part['text'] === 'string';
+  const detail = part['detail'];
+  return part['type'] === 'input_image' && typeof part['image_url'] === 'string' && (detail === undefined || detail === 'low' || detail === 'high' || detail === 'auto');
+}
+
+function outputPartOk(part: Record<string, unknown>): boolean {
+  return part['type'] === 'output_text' ? typeof part['text'] === 'string' : part['type'] === 'refusal' && typeof part['refusal'] === 'string';
+}
+
+function isPlainRecord(value: unknown): boolean {
+  return value !== null && typeof value === 'object' && Object.getPrototypeOf(value) === Object.prototype;
 }
 
 function shown(value: unknown): string {

@@ -1,4 +1,5 @@
-import { asyncScheduler, catchError, concat, defer, EMPTY, from, merge, NEVER, type Observable, of, takeUntil, throwError, timer } from 'rxjs';
+import { asyncScheduler, EMPTY, from, merge, Observable, takeUntil, timer } from 'rxjs';
+import { recovering, sequence } from '../util/sequence.js';
 import { defaultSessionTimeoutMs } from './run-options.js';
 import { AgentsError, SessionError } from '../errors/agents-error.js';
 import type { StreamEvent } from '../events/stream-event.js';
@@ -18,54 +19,46 @@ import type { RunState } from './run-state.js';
  * change how it ended, and must not cost it its history.
  */
 export function finishRun<TContext>(state: RunState<TContext>, release: () => void): Observable<StreamEvent<unknown>> {
-  return defer(() => {
-    if (!state.outcome) state.settle({ status: 'failed', error: new AgentsError('The run ended without an outcome.') });
-    const paired = state.pairOpenCalls().map((item): StreamEvent<unknown> => ({ type: 'item.created', item }));
-    const writer = state.writer;
-    const completed = state.outcome?.status === 'completed';
-    // Stopped while a write was pending: give it a short grace, not the whole sessionTimeoutMs.
-    const grace$ =
-      writer?.busy && !completed
-        ? timer(Math.min(state.options.sessionTimeoutMs ?? defaultSessionTimeoutMs, cancelGraceMs), state.options.scheduler ?? asyncScheduler)
-        : EMPTY;
-    const save$ = !writer
-      ? EMPTY
-      : saveAll(state).pipe(
-          // Another stop while waiting ends the wait at once (not for a completed run: see above).
-          takeUntil(completed ? NEVER : merge(state.stop$, grace$)),
-          catchError((error: unknown) => {
-            // A run whose history could not be saved has lost something: say so.
-            failSave(state, error as SessionError);
-            return EMPTY;
-          }),
-        );
-    return concat(
-      from(paired),
-      save$,
-      defer(() => {
-        // The cancel came while the write was pending: it did not finish in time.
-        if (writer?.busy) {
-          failSave(state, new SessionError('addItems', state.options.session?.id, `did not finish before the run was stopped (${state.stopReason}).`));
-        }
-        release();
-        return terminal(state);
-      }),
-    );
-  });
+  // Steps made when their turn comes (see `sequence`): every run ends through here.
+  return sequence(
+    () => {
+      if (!state.outcome) state.settle({ status: 'failed', error: new AgentsError('The run ended without an outcome.') });
+      const paired = state.pairOpenCalls();
+      return paired.length === 0 ? EMPTY : from(paired.map((item): StreamEvent<unknown> => ({ type: 'item.created', item })));
+    },
+    // A failure to save fails the run (its history could not be saved); the end goes on.
+    recovering(() => saveRest(state), (error) => failSave(state, error as SessionError)),
+    () => {
+      // The cancel came while the write was pending: it did not finish in time.
+      if (state.writer?.busy) {
+        failSave(state, new SessionError('addItems', state.options.session?.id, `did not finish before the run was stopped (${state.stopReason}).`));
+      }
+      release();
+      return terminal(state);
+    },
+  );
+}
+
+/** What is left of the history, written. */
+function saveRest<TContext>(state: RunState<TContext>): Observable<never> {
+  const writer = state.writer;
+  if (!writer) return EMPTY;
+  // A run that completed waits for its last writes (see above). A stopped one gives a write
+  // that was already pending a short grace, and another stop while it waits ends the wait at once.
+  const completed = state.outcome?.status === 'completed';
+  const grace$ = writer.busy && !completed ? timer(Math.min(state.options.sessionTimeoutMs ?? defaultSessionTimeoutMs, cancelGraceMs), state.options.scheduler ?? asyncScheduler) : undefined;
+  const saved$ = saveAll(state);
+  if (completed) return saved$;
+  return saved$.pipe(takeUntil(grace$ ? merge(state.stop$, grace$) : state.stop$));
 }
 
 /** Longest wait, after a stop, for a session write that was pending when the run stopped. */
 export const cancelGraceMs = 250;
 
-/** Writes everything, then again while injected input keeps arriving. */
+/** Writes everything, then again while injected input keeps arriving (called when its turn comes). */
 function saveAll<TContext>(state: RunState<TContext>): Observable<never> {
-  return defer(() => {
-    const waiting = state.injections.size;
-    return concat(
-      state.writer!.write(state.history(true), true),
-      defer(() => (state.injections.size > waiting ? saveAll(state) : EMPTY)),
-    );
-  });
+  const waiting = state.injections.size;
+  return sequence(state.writer!.write(state.history(true), true), () => (state.injections.size > waiting ? saveAll(state) : EMPTY));
 }
 
 function failSave<TContext>(state: RunState<TContext>, error: SessionError): void {
@@ -82,5 +75,9 @@ function terminal<TContext>(state: RunState<TContext>): Observable<StreamEvent<u
     ...(result.error ? { error: result.error } : {}),
     result,
   };
-  return result.status === 'failed' ? concat(of(event), throwError(() => result.error)) : of(event);
+  return new Observable((subscriber) => {
+    subscriber.next(event);
+    if (result.status === 'failed') subscriber.error(result.error);
+    else subscriber.complete();
+  });
 }

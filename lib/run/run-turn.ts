@@ -14,6 +14,7 @@ import { ModelResponse, streamModelResponse } from './model-response.js';
 import { resolveModel } from './resolve-model.js';
 import { runTools } from './run-tools.js';
 import type { RunState } from './run-state.js';
+import { alongside } from '../util/alongside.js';
 import { loop, sequence } from '../util/sequence.js';
 import { toolOutputText } from '../tools/tool-output-text.js';
 
@@ -140,7 +141,7 @@ function modelStream<TContext>(
   const model$ = defer(() => model.stream(request)).pipe(state.tracing.model(model, request));
   const streamed$ = streamModelResponse(model$, state, response);
   // The input reaches the model now: store it meanwhile (no extra layer without a session).
-  const stream$ = state.writer ? merge(streamed$, state.save()) : streamed$;
+  const stream$ = state.writer ? alongside(streamed$, state.save()) : streamed$;
   if (state.options.injectMode !== 'interrupt') return stream$;
 
   let interrupted = false;

@@ -1,4 +1,4 @@
-import { asyncScheduler, defer, EMPTY, ignoreElements, Observable, of, takeUntil, tap } from 'rxjs';
+import { asyncScheduler, EMPTY, Observable, of, takeUntil, tap } from 'rxjs';
 import type { AgentFor } from '../agent/agent.js';
 import type { RunOutput } from '../agent/run-output.js';
 import { validateAgent } from '../agent/validate-agent.js';
@@ -87,7 +87,9 @@ export function run<TContext>(
     };
     const release = () => controls?.unsubscribe();
     let finished = false;
+    // Just before the terminal event: the run's end is decided and its history written.
     const ended = () => {
+      release();
       finished = true;
       if (session) attempts.inputStored = state.outcome?.status === 'failed' && (state.inputStored || (state.writer?.storedCount ?? 0) > 0);
     };
@@ -95,8 +97,8 @@ export function run<TContext>(
       () => of<StreamEvent<unknown>>({ type: 'run.updated', status: 'running' }),
       // A failure of the body fails the run, which then finishes as any other.
       recovering(body, failed),
-      // Every end passes through here (the body's errors are recovered): watched here, not around the whole run, so no layer is held while the run streams.
-      () => finishRun(state, release).pipe(tap({ complete: ended, error: ended })),
+      // Every end passes through here (the body's errors are recovered).
+      () => finishRun(state, ended),
     )
       .pipe(state.tracing.run(typeof agent?.name === 'string' ? agent.name : 'invalid agent'))
       .subscribe(subscriber);
@@ -115,16 +117,18 @@ export function run<TContext>(
 /** Reads the session's history, after this process's writes to it settled. */
 function loadHistory<TContext>(state: RunState<TContext>, timeoutMs: number, scheduler: RunOptions['scheduler'] & object): Observable<never> {
   const session = state.options.session!;
-  return defer(() =>
-    writesSettled(session).then(() =>
-      boundedCall(() => session.getItems(), timeoutMs, scheduler).catch((failure: BoundedCallFailure) => {
-        throw sessionError('getItems', session, failure, timeoutMs);
-      }),
-    ),
-  ).pipe(
-    tap((items) => (state.past = items)),
-    ignoreElements(),
-  );
+  // One Observable over the reads, rather than defer, from, tap and ignoreElements: every session run reads.
+  return new Observable<never>((subscriber) => {
+    writesSettled(session)
+      .then(() => boundedCall(() => session.getItems(), timeoutMs, scheduler))
+      .then(
+        (items) => {
+          state.past = items;
+          subscriber.complete();
+        },
+        (failure: BoundedCallFailure) => subscriber.error(sessionError('getItems', session, failure, timeoutMs)),
+      );
+  });
 }
 
 /** What a nested run (an agent used as a tool) inherits from this one: not the model override, which is this run's. */

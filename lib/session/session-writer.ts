@@ -1,4 +1,4 @@
-import { Observable, type SchedulerLike } from 'rxjs';
+import { EMPTY, Observable, type SchedulerLike } from 'rxjs';
 import { describe, SessionError } from '../errors/agents-error.js';
 import { type BoundedCallFailure, boundedCall } from '../util/bounded-call.js';
 import type { InputItem } from '../items/input-item.js';
@@ -57,8 +57,13 @@ export class SessionWriter {
     const end = all ? history.length : validEnd(history, this.queued);
     const batch = history.slice(this.queued, end);
     this.queued = Math.max(this.queued, end);
-    const done = batch.length === 0 ? undefined : this.enqueue(batch);
-    return settled(() => done ?? this.tail());
+    if (batch.length > 0) {
+      const done = this.enqueue(batch);
+      return settled(() => done);
+    }
+    // Nothing to write and nothing pending on the session: nothing to wait for (most turns of a session run).
+    if (!this.failure && !tails.has(this.session)) return EMPTY;
+    return settled(() => this.tail());
   }
 
   /** Queues the rest of `history` without waiting; a failure goes to `report`. */
