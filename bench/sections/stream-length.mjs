@@ -7,7 +7,7 @@ export default {
   id: 'streamLength',
   sizes: {
     smoke: { points: [100, 1000], reps: 1 },
-    full: { points: [1000, 10_000, 100_000], reps: 3 },
+    full: { points: [1000, 10_000, 100_000], reps: 5 },
   },
   once: true,
   /** The peers stop at 10,000 deltas: at 100,000 they take minutes on the shared machine (their per-delta cost is in the table). */
