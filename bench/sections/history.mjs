@@ -14,7 +14,7 @@ export default {
     smoke: { points: [100, 1000], reps: { default: 2 }, warmup: 2, inFlight: { default: 4 }, holdMs: 50 },
     full: {
       points: [100, 1000, 10_000, 100_000],
-      reps: { 100: 20, 1000: 15, 10000: 8, 100000: 4 },
+      reps: { 100: 60, 1000: 40, 10000: 20, 100000: 8 },
       // Warm-up turns at the first point (steady state, as a server runs: see the notes); 2 at the others.
       warmup: 300,
       // Enough runs at every point that what a process allocates once (compiled code, caches) is not

@@ -6,8 +6,12 @@ export default {
   id: 'throughput',
   sizes: {
     smoke: { deltas: 200, warmup: 1, reps: 1 },
-    full: { deltas: 20_000, warmup: 2, reps: 6 },
+    // Pairs with the raw client (see pairedTimed): enough for a steady ratio where the target is; the peers take seconds a run.
+    full: { deltas: 20_000, warmup: 2, reps: 30, peerReps: 6 },
   },
+  tasks: (contender, { peerReps, ...sizes }) => [
+    { column: contender.label, params: { ...sizes, reps: ['raw', 'rxjs-agents'].includes(contender.id) || peerReps === undefined ? sizes.reps : peerReps } },
+  ],
 
   async measure(adapter, { origin, deltas, warmup, reps }, { raw }) {
     const baseURL = `${origin}/text/${deltas}/v1`;
@@ -25,7 +29,7 @@ export default {
     return [
       `## Streaming throughput: one ${s.deltas.toLocaleString('en')}-delta text response, every event delivered to the consumer`,
       '',
-      `Wall time of the whole run (ms), median of ${s.reps} measured runs per process after ${s.warmup} warm-up run(s). ${pairedNote}`,
+      `Wall time of the whole run (ms), median of ${s.reps} measured runs per process (the peers ${s.peerReps ?? s.reps}) after ${s.warmup} warm-up run(s). ${pairedNote}`,
       '',
       ...pairedTable({ columns, values, results, raw, rx }, { unit: 'ms, median (min–max)', digits: 1 }),
     ];

@@ -7,7 +7,7 @@ export default {
   sizes: {
     smoke: { turns: 3, warmup: 1, reps: 1 },
     // Warm-up: 40 loops of 10 turns, so the loop is measured in steady state (see the notes).
-    full: { turns: 50, warmup: 40, reps: 6 },
+    full: { turns: 50, warmup: 40, reps: 20 },
   },
 
   async measure(adapter, { origin, turns, warmup, reps }, { raw }) {

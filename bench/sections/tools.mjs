@@ -8,7 +8,7 @@ export default {
   sizes: {
     smoke: { points: [1, 20], turns: 2, reps: 1, warmup: 1 },
     // Warm-up loops before the first point (steady state, as a server runs: see the notes), then 3 before each other point.
-    full: { points: [1, 20, 200], turns: 10, reps: 5, warmup: 40 },
+    full: { points: [1, 20, 200], turns: 10, reps: 15, warmup: 40 },
   },
   // Every round, not once: each point is the median over the rounds (one process per round is noisy on a shared machine).
 

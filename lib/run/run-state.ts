@@ -196,6 +196,14 @@ export class RunState<TContext> {
     return history;
   }
 
+  /** The session's history, then {@link history}, in one array (a long history is copied once, not twice). */
+  private fullHistory(): InputItem[] {
+    const history = this.past.concat(this.inputStored ? none : this.input);
+    for (const item of this.items) history.push(item.rawItem);
+    for (const item of this.injections.peek()) history.push(item);
+    return history;
+  }
+
   /** Writes what is valid of the history so far; completes once stored (at once without a session). */
   save(): Observable<never> {
     return this.writer ? this.writer.write(this.history()) : EMPTY;
@@ -268,7 +276,7 @@ export class RunState<TContext> {
       status: outcome.status,
       finalOutput: outcome.finalOutput,
       items: [...this.items],
-      history: this.past.concat(this.history(true)),
+      history: this.fullHistory(),
       unconsumedInput: [...this.injections.peek()],
       usage: this.usage,
       lastAgent: String(this.agent?.name),
