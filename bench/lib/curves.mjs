@@ -15,6 +15,18 @@ export function seriesOf(columns, results, metric, { dashed = () => false } = {}
   return columns.map((col) => ({ label: col, dashed: dashed(col), points: [...curveOf(results(col), metric)] }));
 }
 
+/**
+ * The chart series of a paired curve (see pairedTimed): each contender's `metric`, and the
+ * raw client as measured beside rxjs-agents (`rawMetric` of rxjs-agents' points), the
+ * baseline its "× raw" divides by; the raw client's own process is drift apart.
+ */
+export function pairedSeriesOf(columns, results, metric, rawMetric, { raw, rx }) {
+  return [
+    { label: `${raw} (beside ${rx})`, points: [...curveOf(results(rx), rawMetric)] },
+    ...columns.filter((col) => col !== raw).map((col) => ({ label: col, points: [...curveOf(results(col), metric)] })),
+  ];
+}
+
 /** Every x any column measured, ascending. */
 export function xsOf(columns, results, metric) {
   return [...new Set(columns.flatMap((col) => [...curveOf(results(col), metric).keys()]))].sort((a, b) => a - b);

@@ -7,9 +7,11 @@ import { getJson, heapAfterGc, hr, median, ms, nextMacrotask, percentile, sleep,
  * Starts `count` runs with `adapter.startSlow(extra)`, `batch` per macrotask (with
  * `ramp`, each batch once the previous one streams, as load reaches a server), waits for
  * every first delta, holds `holdMs`, then cancels them all. Heap is read after gc before
- * the start and while they are in flight.
+ * the start and while they are in flight. With `repeat`, all that `repeat` times, and each
+ * figure is the median: with few runs, heap per run is mostly the gc's noise (±50 KB,
+ * 5 KB a run at 10 runs).
  */
-export async function inFlight(adapter, { baseURL, count, via, holdMs, batch = count, ramp = false, extra = {} }) {
+export async function inFlight(adapter, { baseURL, count, via, holdMs, batch = count, ramp = false, extra = {}, repeat = 1 }) {
   const start = async (n) => {
     const handles = [];
     const firsts = [];
@@ -48,30 +50,33 @@ export async function inFlight(adapter, { baseURL, count, via, holdMs, batch = c
   // runs, whatever the count: what V8 allocates once as the code gets hot (optimized code, its
   // feedback) must not be charged to the runs of a small point.
   for (let round = 0; round < 3; round++) await stop((await start(Math.min(100, Math.max(20, count)))).handles);
-  await sleep(100);
-  const before = await heapAfterGc();
-  const eld = monitorEventLoopDelay({ resolution: 5 });
-  eld.enable();
-  const tStart = hr();
-  const { handles, ttfd } = await start(count);
-  const startMs = ms(hr() - tStart);
-  await sleep(holdMs);
-  eld.disable();
-  const { openSlow } = await getJson(`${baseURL.split('/').slice(0, 3).join('/')}/_stats`);
-  if (openSlow < count) throw new Error(`only ${openSlow} of ${count} streams open at the server`);
-  const after = await heapAfterGc();
-  const tStop = hr();
-  await stop(handles);
-  const stopMs = ms(hr() - tStop);
-  return {
-    heapPerRunKB: (after - before) / count / 1024,
-    heapBefore: before,
-    heapAfter: after,
-    ttfdMedianMs: median(ttfd),
-    ttfdP99Ms: percentile(ttfd, 99),
-    eldP99Ms: eld.percentile(99) / 1e6,
-    eldMaxMs: eld.max / 1e6,
-    startMs,
-    stopMs,
-  };
+  const measured = [];
+  for (let r = 0; r < repeat; r++) {
+    await sleep(100);
+    const before = await heapAfterGc();
+    const eld = monitorEventLoopDelay({ resolution: 5 });
+    eld.enable();
+    const tStart = hr();
+    const { handles, ttfd } = await start(count);
+    const startMs = ms(hr() - tStart);
+    await sleep(holdMs);
+    eld.disable();
+    const { openSlow } = await getJson(`${baseURL.split('/').slice(0, 3).join('/')}/_stats`);
+    if (openSlow < count) throw new Error(`only ${openSlow} of ${count} streams open at the server`);
+    const after = await heapAfterGc();
+    const tStop = hr();
+    await stop(handles);
+    measured.push({
+      heapPerRunKB: (after - before) / count / 1024,
+      heapBefore: before,
+      heapAfter: after,
+      ttfdMedianMs: median(ttfd),
+      ttfdP99Ms: percentile(ttfd, 99),
+      eldP99Ms: eld.percentile(99) / 1e6,
+      eldMaxMs: eld.max / 1e6,
+      startMs,
+      stopMs: ms(hr() - tStop),
+    });
+  }
+  return Object.fromEntries(Object.keys(measured[0]).map((key) => [key, median(measured.map((m) => m[key]))]));
 }

@@ -21,7 +21,7 @@ export default {
   ],
 
   async measure(adapter, { origin, points, holdMs, intervalMs, via }) {
-    return eachPoint(points, (n) => inFlight(adapter, { baseURL: `${origin}/slow/${intervalMs}/-/v1`, count: n, via, holdMs, batch: 100, ramp: true }));
+    return eachPoint(points, (n) => inFlight(adapter, { baseURL: `${origin}/slow/${intervalMs}/-/v1`, count: n, via, holdMs, batch: 100, ramp: true, repeat: n <= 100 ? 5 : 1 }));
   },
 
   async report({ sizes: s, columns, results, raw, rx, chart }) {
@@ -56,7 +56,7 @@ export default {
       `## Curve: concurrent in-flight runs (${s.points.map(count).join(', ')})`,
       '',
       `n runs started 100 at a time, each hundred once the previous one streams (as load ramps up on a server), on slow streams (a delta every ${s.intervalMs} ms), held ${s.holdMs} ms after every first delta, then cancelled. ` +
-        `Heap per run as in the memory table; event-loop delay p99 (perf_hooks, 5 ms resolution) from the first start to the end of the hold; time to first delta per run. ` +
+        `Heap per run as in the memory table (at 10 and 100 runs the median of 5 measurements, each figure: with few runs the gc's noise is several KB a run); event-loop delay p99 (perf_hooks, 5 ms resolution) from the first start to the end of the hold; time to first delta per run. ` +
         `The peers run up to ${count(PEER_MAX)}.`,
       '',
       ...imgs.flatMap((i) => [i, '']),

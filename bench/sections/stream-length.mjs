@@ -1,6 +1,6 @@
 // Curve: overhead per streamed event as the response grows from 1,000 to 100,000 deltas.
 import { pairedTimed } from '../lib/measure.mjs';
-import { count, curveOf, eachPoint, ratio, seriesOf, xsOf } from '../lib/curves.mjs';
+import { count, curveOf, eachPoint, pairedSeriesOf, ratio, xsOf } from '../lib/curves.mjs';
 import { fmt, pairedNote, table, verdict } from '../lib/stats.mjs';
 
 export default {
@@ -21,7 +21,7 @@ export default {
   async measure(adapter, { origin, points, reps }, { raw }) {
     return eachPoint(points, async (deltas) => {
       const baseURL = `${origin}/text/${deltas}/v1`;
-      const { value, samples, ratio } = await pairedTimed(() => adapter.streamText({ baseURL }), adapter === raw ? undefined : () => raw.streamText({ baseURL }), {
+      const { value, samples, ratio, rawValue } = await pairedTimed(() => adapter.streamText({ baseURL }), adapter === raw ? undefined : () => raw.streamText({ baseURL }), {
         // The first point warms the process up (steady state, see the notes): 20 runs of it.
         warmup: deltas === points[0] ? 20 : deltas >= 100_000 ? 1 : 2,
         reps: typeof reps === 'number' ? reps : reps[deltas],
@@ -29,7 +29,7 @@ export default {
           if (r.deltas !== deltas) throw new Error(`expected ${deltas} text deltas, got ${r.deltas}`);
         },
       });
-      return { ms: value, usPerEvent: (value * 1000) / deltas, ratio, samples };
+      return { ms: value, usPerEvent: (value * 1000) / deltas, ratio, rawUsPerEvent: (rawValue * 1000) / deltas, samples };
     });
   },
 
@@ -44,27 +44,28 @@ export default {
       subtitle: 'whole run ÷ deltas, every event delivered; lower is better',
       x: { title: 'deltas in the response', log: true },
       y: { title: 'µs per delta', log: true },
-      series: seriesOf(columns, results, 'usPerEvent'),
+      series: pairedSeriesOf(columns, results, 'usPerEvent', 'rawUsPerEvent', { raw, rx }),
     });
     return [
       `## Curve: stream length (${s.points.map(count).join(', ')} deltas)`,
       '',
       `One text response of n deltas streamed through the whole run; wall time (median of ${typeof s.reps === 'number' ? s.reps : Object.values(s.reps).join(', ')} runs after warm-up, by point) divided by n. ` +
-        `Overhead = rxjs-agents minus raw, per delta. ${pairedNote}`,
+        `Overhead = rxjs-agents minus the raw client measured beside it, per delta. ${pairedNote}`,
       '',
       img,
       '',
       ...table(
-        ['deltas', 'raw µs/delta', 'rxjs-agents µs/delta', 'overhead µs/delta', '× raw', '× raw, separate processes', ...peers.map((p) => `${p} × raw`), 'target', 'result'],
+        ['deltas', 'raw µs/delta (beside rxjs-agents)', 'rxjs-agents µs/delta', 'overhead µs/delta', '× raw', '× raw, separate processes', ...peers.map((p) => `${p} × raw`), 'target', 'result'],
         xs.map((x) => {
           const a = rxCurve.get(x);
           const b = rawCurve.get(x);
           const paired = pairedOf(rx).get(x);
+          const beside = curveOf(results(rx), 'rawUsPerEvent').get(x);
           return [
             count(x),
-            fmt(b, 2),
+            fmt(beside, 2),
             fmt(a, 2),
-            fmt(a - b, 2),
+            fmt(a - beside, 2),
             `${fmt(paired)}×`,
             ratio(a, b),
             ...peers.map((p) => (pairedOf(p).has(x) ? `${fmt(pairedOf(p).get(x))}×` : 'n/a')),
