@@ -132,8 +132,14 @@ describe('many nodes, one run: a RedisRunRegistry shared by three server process
     const [a, b] = nodes as [ServerNode, ServerNode];
     fx.server.enqueue({ text: 'Once upon a time', fault: { kind: 'hang' } });
     let runId = '';
+    // Paused once, at the first delta: the later deltas, which A sends on once resumed, must not pause it again.
+    let paused = false;
     const done = collect(remoteRun({ url: `${a.origin}/api`, agent: 'assistant', input: 'Story', headers: alice, onRunId: (id) => (runId = id) }).pipe(
-      tap((e) => e.type === 'text.delta' && a.child.process.kill('SIGSTOP')),
+      tap((e) => {
+        if (e.type !== 'text.delta' || paused) return;
+        paused = true;
+        a.child.process.kill('SIGSTOP');
+      }),
     ));
     const model = await fx.server.request(fx.server.requests.length);
     await waitFor(() => runId);
