@@ -214,7 +214,7 @@ const commonNotes = [
   'rxjs-agents runs with its defaults: tracing is on, and since no OpenTelemetry tracer provider is registered the library creates no span (it checks at subscribe).',
   'Text and slow-stream runs use agents without tools (the raw client sends none); the tool loop and tool abort use one function tool.',
   'Per-turn figures are steady state, as on a server that has served a few hundred turns: every contender first runs a warm-up in the same process ' +
-    '(the tool-loop headline 40 loops of 10 turns, the tools curve 40 loops before its first point, the history curve 300 turns before its first point, the stream-length curve 20 runs before its first). No gc is forced between timed repetitions (see `timed` in bench/lib/measure.mjs). ' +
+    '(the tool-loop headline 40 loops of 10 turns, the tools curve 40 loops before its first point, the history curve 300 turns before its first point, the stream-length curve 20 runs before its first). No gc is forced between timed repetitions (see `timed` and `pairedTimed` in bench/lib/measure.mjs). ' +
     "Cold, V8 has not yet optimized a library's code: measured in a fresh process, rxjs-agents' tool-loop turns take about 1.5× raw over the first 20 loops of 10 turns " +
     'and reach the steady figure after about 40 (bench/.tmp probes, not part of this report).',
   'Installed engines: `openai` 7, `ai` 7 and `@ai-sdk/openai` 4 declare `node >=22` in `engines`; on Node 20 npm warns (EBADENGINE) but every contender ran ' +
