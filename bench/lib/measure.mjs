@@ -83,15 +83,17 @@ export async function timed(fn, { warmup, reps, check = () => {} }) {
 }
 
 /**
- * `timed` for a contender and the raw client in the same process: each rep times both,
- * one after the other, the order turning rep by rep; `ratio` is the median of the
- * reps' contender ÷ raw. On a shared machine a process's speed moves by ±20–30% from one
- * process to the next, and so do ratios taken across processes; within a rep both
- * meet the same machine. Warm-ups run both too. Without `rawFn` (the raw contender
- * itself) it is `timed`, with ratio 1.
+ * `timed` for a contender and the raw client in the same process: `work(contender)` is
+ * timed for both, one after the other, the order turning rep by rep; `ratio` is the
+ * median of the reps' contender ÷ raw. On a shared machine a process's speed moves by
+ * ±20–30% from one process to the next, and so do ratios taken across processes; within
+ * a rep both meet the same machine. Warm-ups run both too. For the raw contender itself
+ * it is `timed`, with ratio 1.
  */
-export async function pairedTimed(fn, rawFn, { warmup, reps, check = () => {} }) {
-  if (rawFn === undefined) return { ...(await timed(fn, { warmup, reps, check })), ratio: 1 };
+export async function pairedTimed(adapter, raw, work, { warmup, reps, check = () => {} }) {
+  const own = () => work(adapter);
+  if (adapter === raw) return { ...(await timed(own, { warmup, reps, check })), ratio: 1 };
+  const base = () => work(raw);
   const once = async (f) => {
     const t0 = hr();
     const r = await f();
@@ -100,25 +102,21 @@ export async function pairedTimed(fn, rawFn, { warmup, reps, check = () => {} })
     return t;
   };
   for (let i = 0; i < warmup; i++) {
-    check(await fn());
-    check(await rawFn());
+    check(await own());
+    check(await base());
   }
   const samples = [];
   const rawSamples = [];
   const ratios = [];
   for (let i = 0; i < reps; i++) {
-    let own;
-    let base;
-    if (i % 2 === 0) {
-      own = await once(fn);
-      base = await once(rawFn);
-    } else {
-      base = await once(rawFn);
-      own = await once(fn);
-    }
-    samples.push(own);
-    rawSamples.push(base);
-    ratios.push(own / base);
+    // The order turns: even reps time the contender first, odd ones the raw client.
+    const [first, second] = i % 2 === 0 ? [own, base] : [base, own];
+    const a = await once(first);
+    const b = await once(second);
+    const [t, rawT] = i % 2 === 0 ? [a, b] : [b, a];
+    samples.push(t);
+    rawSamples.push(rawT);
+    ratios.push(t / rawT);
   }
   return { value: median(samples), samples, rawValue: median(rawSamples), rawSamples, ratio: median(ratios) };
 }

@@ -27,7 +27,6 @@ export default {
   contenders: ['raw', 'rxjs-agents'],
 
   async measure(adapter, { origin, points, reps, warmup: firstWarmup, inFlight: runs, holdMs, via }, { raw }) {
-    const paired = adapter !== raw;
     return eachPoint(points, async (n) => {
       const history = makeHistory(n);
       const r = reps[n] ?? reps.default;
@@ -45,9 +44,9 @@ export default {
       };
       // The contender's conversation and, paired in this process (see pairedTimed), the raw client's.
       const pair = async (start) => {
-        const own = await conversationOf(() => start(adapter));
-        const base = paired ? await conversationOf(() => start(raw)) : undefined;
-        return pairedTimed(() => own.turn(), base && (() => base.turn()), { warmup: 2, reps: r, check });
+        const conversations = new Map();
+        for (const contender of new Set([adapter, raw])) conversations.set(contender, await conversationOf(() => start(contender)));
+        return pairedTimed(adapter, raw, (contender) => conversations.get(contender).turn(), { warmup: 2, reps: r, check });
       };
       const turn = await pair((contender) => contender.conversation({ baseURL: `${origin}/hist/v1`, history: [...history] }));
       // Continued with previous_response_id: the warm-up turns send the history once, the timed ones only what is new.

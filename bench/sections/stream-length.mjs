@@ -21,7 +21,7 @@ export default {
   async measure(adapter, { origin, points, reps }, { raw }) {
     return eachPoint(points, async (deltas) => {
       const baseURL = `${origin}/text/${deltas}/v1`;
-      const { value, samples, ratio, rawValue } = await pairedTimed(() => adapter.streamText({ baseURL }), adapter === raw ? undefined : () => raw.streamText({ baseURL }), {
+      const { value, samples, ratio, rawValue } = await pairedTimed(adapter, raw, (contender) => contender.streamText({ baseURL }), {
         // The first point warms the process up (steady state, see the notes): 20 runs of it.
         warmup: deltas === points[0] ? 20 : deltas >= 100_000 ? 1 : 2,
         reps: typeof reps === 'number' ? reps : reps[deltas],

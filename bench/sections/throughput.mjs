@@ -15,7 +15,7 @@ export default {
 
   async measure(adapter, { origin, deltas, warmup, reps }, { raw }) {
     const baseURL = `${origin}/text/${deltas}/v1`;
-    return pairedTimed(() => adapter.streamText({ baseURL }), adapter === raw ? undefined : () => raw.streamText({ baseURL }), {
+    return pairedTimed(adapter, raw, (contender) => contender.streamText({ baseURL }), {
       warmup,
       reps,
       check(r) {

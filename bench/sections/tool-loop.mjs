@@ -11,19 +11,15 @@ export default {
   },
 
   async measure(adapter, { origin, turns, warmup, reps }, { raw }) {
-    const loopOf = (contender) => (n) => contender.toolLoop({ baseURL: `${origin}/tools/${n}/v1`, maxTurns: n + 1 });
-    const loop = loopOf(adapter);
-    const rawLoop = adapter === raw ? undefined : loopOf(raw);
+    const loop = (contender, n) => contender.toolLoop({ baseURL: `${origin}/tools/${n}/v1`, maxTurns: n + 1 });
     const check = (n) => (r) => {
       if (r.toolCalls !== n) throw new Error(`expected ${n} tool calls, got ${r.toolCalls}`);
       if (r.text !== 'The loop is done.') throw new Error(`unexpected final output ${JSON.stringify(r.text)}`);
     };
     const short = Math.min(turns, 10);
-    for (let i = 0; i < warmup; i++) {
-      check(short)(await loop(short));
-      if (rawLoop) check(short)(await rawLoop(short));
-    }
-    const { samples, ratio } = await pairedTimed(() => loop(turns), rawLoop && (() => rawLoop(turns)), { warmup: 0, reps, check: check(turns) });
+    // Warm-up on shorter loops, the raw client's too (it is timed beside the contender).
+    for (let i = 0; i < warmup; i++) for (const contender of new Set([adapter, raw])) check(short)(await loop(contender, short));
+    const { samples, ratio } = await pairedTimed(adapter, raw, (contender) => loop(contender, turns), { warmup: 0, reps, check: check(turns) });
     const perTurn = samples.map((x) => x / turns);
     return { value: median(perTurn), samples: perTurn, ratio };
   },

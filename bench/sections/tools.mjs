@@ -15,8 +15,7 @@ export default {
   async measure(adapter, { origin, points, turns, reps, warmup }, { raw }) {
     return eachPoint(points, async (toolCount) => {
       const first = toolCount === points[0];
-      const loopOf = (contender) => () => contender.toolLoop({ baseURL: `${origin}/tools/${turns}/v1`, maxTurns: turns + 1, toolCount });
-      const { value, samples, ratio, rawValue } = await pairedTimed(loopOf(adapter), adapter === raw ? undefined : loopOf(raw), {
+      const { value, samples, ratio, rawValue } = await pairedTimed(adapter, raw, (contender) => contender.toolLoop({ baseURL: `${origin}/tools/${turns}/v1`, maxTurns: turns + 1, toolCount }), {
         warmup: first ? warmup : Math.min(warmup, 3),
         reps,
         check(r) {

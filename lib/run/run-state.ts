@@ -187,20 +187,13 @@ export class RunState<TContext> {
 
   /**
    * What the run adds to the session: its input (unless stored already), its
-   * items, and, at the end, injected input no model call took.
+   * items, and, at the end, injected input no model call took; after `before`
+   * (the session's history, for the result: one array, not a copy of a copy).
    */
-  history(withUnconsumed = false): InputItem[] {
-    const history: InputItem[] = this.inputStored ? [] : [...this.input];
+  history(withUnconsumed = false, before: readonly InputItem[] = none): InputItem[] {
+    const history = before.concat(this.inputStored ? none : this.input);
     for (const item of this.items) history.push(item.rawItem);
-    if (withUnconsumed) history.push(...this.injections.peek());
-    return history;
-  }
-
-  /** The session's history, then {@link history}, in one array (a long history is copied once, not twice). */
-  private fullHistory(): InputItem[] {
-    const history = this.past.concat(this.inputStored ? none : this.input);
-    for (const item of this.items) history.push(item.rawItem);
-    for (const item of this.injections.peek()) history.push(item);
+    if (withUnconsumed) for (const item of this.injections.peek()) history.push(item);
     return history;
   }
 
@@ -276,7 +269,7 @@ export class RunState<TContext> {
       status: outcome.status,
       finalOutput: outcome.finalOutput,
       items: [...this.items],
-      history: this.fullHistory(),
+      history: this.history(true, this.past),
       unconsumedInput: [...this.injections.peek()],
       usage: this.usage,
       lastAgent: String(this.agent?.name),
