@@ -5,6 +5,11 @@ import { AgentsError, SessionError } from '../errors/agents-error.js';
 import type { StreamEvent } from '../events/stream-event.js';
 import type { RunState } from './run-state.js';
 
+/** What the run does just before its terminal event: release its controls, note that it finished. */
+export interface RunEnding {
+  ended(): void;
+}
+
 /**
  * The end of every run that was not unsubscribed: pair open tool calls, write
  * the rest of the history (again if input was injected meanwhile), release the
@@ -18,7 +23,7 @@ import type { RunState } from './run-state.js';
  * within `sessionTimeoutMs`): a cancel that comes meanwhile came too late to
  * change how it ended, and must not cost it its history.
  */
-export function finishRun<TContext>(state: RunState<TContext>, release: () => void): Observable<StreamEvent<unknown>> {
+export function finishRun<TContext>(state: RunState<TContext>, ending: RunEnding): Observable<StreamEvent<unknown>> {
   // Steps made when their turn comes (see `sequence`): every run ends through here.
   return sequence(
     () => {
@@ -33,7 +38,7 @@ export function finishRun<TContext>(state: RunState<TContext>, release: () => vo
       if (state.writer?.busy) {
         failSave(state, new SessionError('addItems', state.options.session?.id, `did not finish before the run was stopped (${state.stopReason}).`));
       }
-      release();
+      ending.ended();
       return terminal(state);
     },
   );

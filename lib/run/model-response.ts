@@ -7,6 +7,7 @@ import type { RunItem } from '../items/run-item.js';
 import type { ModelEvent } from '../model/model.js';
 import { retryDelay } from './model-retry.js';
 import type { RunState } from './run-state.js';
+import { reserveFinalizers } from '../util/reserve-finalizers.js';
 
 /** One model response as it streams: its text so far and the items it completed. */
 export class ModelResponse {
@@ -73,6 +74,8 @@ class ModelAttempt<TContext> extends Subscriber<ModelEvent> {
   ) {
     // `out` as the destination adds the attempt to its teardown: unsubscribing `out` stops it.
     super(out);
+    // Its one finalizer: the subscription of the model stream.
+    reserveFinalizers(this);
   }
 
   /**

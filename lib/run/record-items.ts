@@ -2,6 +2,7 @@ import { type MonoTypeOperatorFunction, Observable, Subscriber } from 'rxjs';
 import type { StreamEvent } from '../events/stream-event.js';
 import type { MessageOutputRunItem, RunItem } from '../items/run-item.js';
 import type { RunState } from './run-state.js';
+import { reserveFinalizers } from '../util/reserve-finalizers.js';
 
 /**
  * The run's history of items, recorded from the loop's own events: the one place
@@ -28,6 +29,8 @@ class ItemRecorder extends Subscriber<StreamEvent<unknown>> {
     private readonly items: RunItem[],
   ) {
     super(destination);
+    // Its one finalizer: the subscription of the loop's events.
+    reserveFinalizers(this);
   }
 
   protected override _next(event: StreamEvent<unknown>): void {

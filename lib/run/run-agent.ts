@@ -1,5 +1,6 @@
-import { EMPTY, type Observable, of } from 'rxjs';
-import { sequence } from '../util/sequence.js';
+import { type Observable, of } from 'rxjs';
+import type { AgentFor } from '../agent/agent.js';
+import { loop, type Step, type StepSource } from '../util/sequence.js';
 import { asAgentsError } from '../errors/agents-error.js';
 import type { StreamEvent } from '../events/stream-event.js';
 import type { Model } from '../model/model.js';
@@ -11,15 +12,42 @@ import { runTurns } from './run-turn.js';
 /** The stretch of a run one agent is in charge of: announced, traced as `invoke_agent`, turn after turn, then the next agent's after a handoff. */
 export function runAgent<TContext>(state: RunState<TContext>, first$?: Observable<StreamEvent<unknown>>): Observable<StreamEvent<unknown>> {
   // Called when its turn comes (a step of the run, or of the agent before it after a handoff): the agent in charge now.
-  const agent = state.agent;
-  return sequence(
-    // Steps made when their turn comes (see `sequence`).
-    () => of<StreamEvent<unknown>>({ type: 'agent.updated', agent: agent.name }),
-    // A resumed run starts with the suspended calls instead of a model call.
-    () => withAgentTools(state, runTurns(state, first$)).pipe(state.tracing.agent(agent as never, () => modelOrNothing(state))),
+  const stretch = new AgentStretch(state, state.agent, first$);
+  return loop(stretch, stretch);
+}
+
+/**
+ * The steps of an agent's stretch, made when their turn comes: the announcement,
+ * then the turns, then (after a handoff) the next agent's stretch. One object
+ * rather than a closure for each: every run in flight holds it.
+ */
+class AgentStretch<TContext> implements StepSource<StreamEvent<unknown>> {
+  /** 0: announcing; 1: the turns; 2: done. */
+  private phase = 0;
+
+  constructor(
+    private readonly state: RunState<TContext>,
+    private readonly agent: AgentFor<TContext>,
+    /** A resumed run starts with the suspended calls instead of a model call. */
+    private readonly first$: Observable<StreamEvent<unknown>> | undefined,
+  ) {}
+
+  step(): Observable<StreamEvent<unknown>> {
+    const { state, agent } = this;
+    if (this.phase === 0) return of<StreamEvent<unknown>>({ type: 'agent.updated', agent: agent.name });
+    return withAgentTools(state, runTurns(state, this.first$)).pipe(state.tracing.agent(agent as never, () => modelOrNothing(state)));
+  }
+
+  nextStep(): Step<StreamEvent<unknown>> | undefined {
+    if (this.phase === 0) {
+      this.phase = 1;
+      return this;
+    }
+    if (this.phase === 2) return undefined;
+    this.phase = 2;
     // A handoff ended this agent's stretch (and its span): the next agent takes over.
-    () => (handOver(state) ? runAgent(state) : EMPTY),
-  );
+    return handOver(this.state) ? runAgent(this.state) : undefined;
+  }
 }
 
 /** Takes the pending handoff; its input filter is user code, so a throw is named. */

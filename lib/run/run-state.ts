@@ -31,6 +31,12 @@ export interface Outcome {
   readonly finalOutput?: unknown;
 }
 
+/** What starts runs nested in a tool call (an agent used as a tool). */
+export interface NestedRuns<TContext> {
+  /** The runner a tool call `callId` uses. */
+  runnerFor(callId: string): NestedRunner<TContext>;
+}
+
 /**
  * What one run (one subscription) shares between the operators of its loop:
  * the agent in charge, the items produced, the outcome once decided. State that
@@ -71,7 +77,7 @@ export class RunState<TContext> {
   private stopSubject: Subject<void> | undefined;
   private afterTurnSubject: Subject<void> | undefined;
   /** Starts runs nested in a tool call (set by the run loop, so no other room imports it). */
-  nestedRun: ((callId: string) => NestedRunner<TContext>) | undefined;
+  nested: NestedRuns<TContext> | undefined;
   // The collections below are made on first use: every run in flight holds its state,
   // and most runs never need them (they count in the heap per run).
   /** Tool outputs that finished but wait for an earlier call's output (owned by `runTools`; `pairOpenCalls` keeps them). */

@@ -7,6 +7,7 @@ import { cancelledOutput } from '../session/pair-tool-calls.js';
 import { invokeToolCall } from '../tools/invoke-tool-call.js';
 import { sequence } from '../util/sequence.js';
 import type { RunState } from './run-state.js';
+import type { NestedRunner } from '../tools/tool.js';
 
 /** Default of `maxToolOutputChars`. */
 const defaultMaxToolOutputChars = 100_000;
@@ -33,7 +34,7 @@ export function runTools<TContext>(
     approvals: state.approvals,
     afterTurn$: state.afterTurn$,
     maxOutputChars: state.options.maxToolOutputChars ?? defaultMaxToolOutputChars,
-    runNested: state.nestedRun,
+    runNested: nestedRunner(state),
     traceContext: (callId: string) => state.tracing.toolContext(callId),
     onCancelFailed: (callId: string, error: Error) => {
       state.cancelFailures.set(callId, error);
@@ -133,3 +134,9 @@ function isNestedApproval(value: unknown): value is ToolApprovalRequestedEvent {
 
 /** Approval events of nested runs (marked by the nested run's loop), to surface them on the outer run. */
 export const nestedApprovals = new WeakSet<object>();
+
+/** The tool calls' way to start nested runs, made when tools run rather than held by every run. */
+function nestedRunner<TContext>(state: RunState<TContext>): ((callId: string) => NestedRunner<TContext>) | undefined {
+  const nested = state.nested;
+  return nested && ((callId) => nested.runnerFor(callId));
+}

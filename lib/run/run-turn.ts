@@ -15,7 +15,8 @@ import { resolveModel } from './resolve-model.js';
 import { runTools } from './run-tools.js';
 import type { RunState } from './run-state.js';
 import { alongside } from '../util/alongside.js';
-import { loop, sequence } from '../util/sequence.js';
+import { loop, sequence, type Step, type StepSource } from '../util/sequence.js';
+import type { Model, ModelEvent, ModelRequest } from '../model/model.js';
 import { toolOutputText } from '../tools/tool-output-text.js';
 
 /**
@@ -27,33 +28,54 @@ import { toolOutputText } from '../tools/tool-output-text.js';
  * turn pass through one step's subscriber, not fifty turns' worth.
  */
 export function runTurns<TContext>(state: RunState<TContext>, first$?: Observable<StreamEvent<unknown>>): Observable<StreamEvent<unknown>> {
-  // The response of the model call just made, until the step after it takes it.
-  let answered: ModelResponse | undefined;
-  const modelStep = (): Observable<StreamEvent<unknown>> => {
+  const turns = new Turns(state);
+  return loop(first$ ?? turns, turns);
+}
+
+/** The turn loop's steps: one object rather than closures, as every run in flight holds it. */
+class Turns<TContext> implements StepSource<StreamEvent<unknown>> {
+  /** The response of the model call just made, until the step after it takes it. */
+  private answered: ModelResponse | undefined;
+
+  constructor(private readonly state: RunState<TContext>) {}
+
+  /** A model call. */
+  step(): Observable<StreamEvent<unknown>> {
+    const { state } = this;
     if (state.afterTurn !== undefined) {
       state.settle({ status: 'cancelled', reason: state.afterTurn });
       return EMPTY;
     }
     // Only an interrupted stream reports its text so far.
-    const response = (answered = new ModelResponse(state.options.injectMode === 'interrupt'));
+    const response = (this.answered = new ModelResponse(state.options.injectMode === 'interrupt'));
     const { instructions } = state.agent;
+    // Most calls: fixed instructions and no guardrail to run, so nothing to wait for first.
+    if (typeof instructions !== 'function' && !hasInputGuardrails(state)) return callModel(state, instructions, response);
     return withInputGuardrails(
       state,
       typeof instructions === 'function'
         ? dynamicInstructions(state, instructions).pipe(switchMap((text) => modelCall(state, text, response)))
         : modelCall(state, instructions, response),
     );
-  };
-  return loop(first$ ?? modelStep, () => {
-    const response = answered;
+  }
+
+  /** After a model call, what follows its response; then another model call, if a turn follows. */
+  nextStep(): Step<StreamEvent<unknown>> | undefined {
+    const { state } = this;
+    const response = this.answered;
     if (response) {
-      answered = undefined;
-      return () => afterResponse(state, response);
+      this.answered = undefined;
+      return afterResponse(state, response);
     }
     if (!state.turnFollows) return undefined;
     state.turnFollows = false;
-    return modelStep;
-  });
+    return this;
+  }
+}
+
+/** Whether this turn runs the starting agent's input guardrails (before the run's first model call). */
+function hasInputGuardrails<TContext>(state: RunState<TContext>): boolean {
+  return state.turn === 0 && state.agent.inputGuardrails.length > 0;
 }
 
 /**
@@ -65,8 +87,8 @@ function withInputGuardrails<TContext>(
   state: RunState<TContext>,
   model$: Observable<StreamEvent<unknown>>,
 ): Observable<StreamEvent<unknown>> {
-  const guardrails = state.turn === 0 ? state.agent.inputGuardrails : [];
-  if (guardrails.length === 0) return model$;
+  if (!hasInputGuardrails(state)) return model$;
+  const guardrails = state.agent.inputGuardrails;
   const input = state.input;
   const blocking = guardrails.filter((g) => g.runInParallel === false);
   const parallel = guardrails.filter((g) => g.runInParallel !== false);
@@ -105,14 +127,17 @@ function modelCall<TContext>(
   instructions: string | undefined,
   response: ModelResponse,
 ): Observable<StreamEvent<unknown>> {
-  return defer(() => {
-    if (state.turn >= state.maxTurns) throw new MaxTurnsExceededError(state.maxTurns);
-    const problem = validateAgent(state.agent, state.tools);
-    if (problem) throw problem;
-    state.turn++;
-    if (state.injections.size === 0) return modelStream(state, instructions, response);
-    return sequence(injectedInput(state), () => modelStream(state, instructions, response));
-  });
+  return defer(() => callModel(state, instructions, response));
+}
+
+/** {@link modelCall}, now. */
+function callModel<TContext>(state: RunState<TContext>, instructions: string | undefined, response: ModelResponse): Observable<StreamEvent<unknown>> {
+  if (state.turn >= state.maxTurns) throw new MaxTurnsExceededError(state.maxTurns);
+  const problem = validateAgent(state.agent, state.tools);
+  if (problem) throw problem;
+  state.turn++;
+  if (state.injections.size === 0) return modelStream(state, instructions, response);
+  return sequence(injectedInput(state), () => modelStream(state, instructions, response));
 }
 
 /**
@@ -138,7 +163,7 @@ function modelStream<TContext>(
 ): Observable<StreamEvent<unknown>> {
   const model = resolveModel(state.agent, state.options);
   const request = modelRequest(state, instructions);
-  const model$ = defer(() => model.stream(request)).pipe(state.tracing.model(model, request));
+  const model$ = modelStreamOf(model, request).pipe(state.tracing.model(model, request));
   const streamed$ = streamModelResponse(model$, state, response);
   // The input reaches the model now: store it meanwhile (no extra layer without a session).
   const stream$ = state.writer ? alongside(streamed$, state.save()) : streamed$;
@@ -158,6 +183,11 @@ function modelStream<TContext>(
     ),
     defer(() => (interrupted ? restart(state, instructions, response) : EMPTY)),
   );
+}
+
+/** The model's stream, asked for at each subscription (a retried call asks again): `defer` with nothing else in its closure. */
+function modelStreamOf(model: Model, request: ModelRequest): Observable<ModelEvent> {
+  return new Observable<ModelEvent>((subscriber) => from(model.stream(request)).subscribe(subscriber));
 }
 
 function restart<TContext>(

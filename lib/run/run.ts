@@ -1,4 +1,4 @@
-import { asyncScheduler, EMPTY, Observable, of, takeUntil, tap } from 'rxjs';
+import { asyncScheduler, EMPTY, Observable, type Subscriber, type Subscription, type TeardownLogic, takeUntil, tap } from 'rxjs';
 import type { AgentFor } from '../agent/agent.js';
 import type { RunOutput } from '../agent/run-output.js';
 import { validateAgent } from '../agent/validate-agent.js';
@@ -9,15 +9,17 @@ import { validateRunInput } from '../items/validate-input.js';
 import { SessionWriter, sessionError, writesSettled } from '../session/session-writer.js';
 import { createRunTracing } from '../tracing/create-run-tracing.js';
 import { boundedCall, type BoundedCallFailure } from '../util/bounded-call.js';
-import { finishRun } from './finish-run.js';
+import { finishRun, type RunEnding } from './finish-run.js';
 import { defaultSessionTimeoutMs, type RunOptions, validateRunOptions } from './run-options.js';
 import { recordItems } from './record-items.js';
 import { runAgent } from './run-agent.js';
 import { subscribeControls } from './run-controls.js';
-import { RunState } from './run-state.js';
+import { type NestedRuns, RunState } from './run-state.js';
 import { type Resumption, resumeFrom } from './resume-from.js';
 import { nestedApprovals } from './run-tools.js';
-import { recovering, sequence } from '../util/sequence.js';
+import { sequence, type StepSource } from '../util/sequence.js';
+import { reserveFinalizers } from '../util/reserve-finalizers.js';
+import type { NestedRunner } from '../tools/tool.js';
 
 /**
  * What the subscriptions of one run Observable share: whether an earlier one
@@ -36,25 +38,120 @@ export function run<TContext>(
   agent: AgentFor<TContext>,
   input: RunInput,
   options: RunOptions<TContext> = {},
-  attempts: RunAttempts = { inputStored: false },
+  /** Shared by the subscriptions of a session run's Observable (see `lib/run.ts`). */
+  attempts?: RunAttempts,
 ): Observable<StreamEvent<unknown>> {
-  return new Observable<StreamEvent<unknown>>((subscriber) => {
-    const items = validateRunInput(input);
-    const problem = validateAgent(agent) ?? validateRunOptions(options) ?? (items instanceof UserError ? items : undefined);
-    const { session } = options;
-    const state = new RunState<TContext>(
-      agent,
-      items instanceof UserError ? [] : items,
-      options,
-      session !== undefined && attempts.inputStored,
-    );
-    const scheduler = options.scheduler ?? asyncScheduler;
-    const timeoutMs = options.sessionTimeoutMs ?? defaultSessionTimeoutMs;
-    if (session && !problem) state.writer = new SessionWriter(session, { timeoutMs, scheduler });
-    state.tracing = createRunTracing({ ...options, conversationId: session?.id }, () => state.stopReason);
-    if (problem) state.settle({ status: 'failed', error: problem });
-    // The nested run's events carry its agent's output type (see NestedRunner).
-    state.nestedRun = (callId) => (nestedAgent, nestedInput, nested) => {
+  return new Observable<StreamEvent<unknown>>((subscriber) => subscribeRun(subscriber, agent, input, options, attempts));
+}
+
+/**
+ * One subscription of a run: its state, its controls, then its steps. A function of
+ * its own, outside `run`'s closure: what the run holds while in flight then holds
+ * nothing of that closure.
+ */
+function subscribeRun<TContext>(
+  subscriber: Subscriber<StreamEvent<unknown>>,
+  agent: AgentFor<TContext>,
+  input: RunInput,
+  options: RunOptions<TContext>,
+  attempts: RunAttempts | undefined,
+): TeardownLogic {
+  const items = validateRunInput(input);
+  const problem = validateAgent(agent) ?? validateRunOptions(options) ?? (items instanceof UserError ? items : undefined);
+  const { session } = options;
+  const state = new RunState<TContext>(
+    agent,
+    items instanceof UserError ? [] : items,
+    options,
+    session !== undefined && attempts?.inputStored === true,
+  );
+  if (session && !problem) state.writer = new SessionWriter(session, { timeoutMs: options.sessionTimeoutMs ?? defaultSessionTimeoutMs, scheduler: options.scheduler ?? asyncScheduler });
+  state.tracing = createRunTracing({ ...options, conversationId: session?.id }, () => state.stopReason);
+  if (problem) state.settle({ status: 'failed', error: problem });
+  // Controls first: a cancel or an injection sent from the handler of the first event counts.
+  const controls = problem ? undefined : subscribeControls(state);
+  const resumption = problem ? undefined : (options as { resumeFrom?: Resumption }).resumeFrom;
+  const course = new RunCourse(state, attempts, controls, resumption);
+  state.nested = course;
+  // Two finalizers: the step running now, and the course's teardown.
+  reserveFinalizers(subscriber, 2);
+  sequence(
+    running$,
+    // A failure of the body fails the run, which then finishes as any other.
+    course,
+    // Every end passes through here (the body's errors are recovered).
+    () => finishRun(state, course),
+  )
+    .pipe(state.tracing.run(typeof agent?.name === 'string' ? agent.name : 'invalid agent'))
+    .subscribe(subscriber);
+  // Its `unsubscribe` is the run's teardown, after that of everything it subscribed.
+  return course;
+}
+
+/** The first event of every run, made for each subscription. */
+const running$ = new Observable<StreamEvent<unknown>>((subscriber) => {
+  subscriber.next({ type: 'run.updated', status: 'running' });
+  subscriber.complete();
+});
+
+/**
+ * What one run holds while it is in flight besides its state: the step of its
+ * body (and what fails the run when the body errors), its end, and its teardown.
+ * One object with methods rather than a closure for each: every run in flight holds it.
+ */
+class RunCourse<TContext> implements StepSource<StreamEvent<unknown>>, RunEnding, NestedRuns<TContext> {
+  /** Set just before the terminal event: the run's end is decided and its history written. */
+  private finished = false;
+
+  constructor(
+    private readonly state: RunState<TContext>,
+    private readonly attempts: RunAttempts | undefined,
+    private readonly controls: Subscription | undefined,
+    private readonly resumption: Resumption | undefined,
+  ) {}
+
+  /** The body: the session's history, then the agents' turns (a step of the run's `sequence`, made when its turn comes). */
+  step(): Observable<StreamEvent<unknown>> {
+    const { state } = this;
+    if (state.outcome) return EMPTY;
+    const { session, suspendOnApproval } = state.options;
+    const agents$ = session ? sequence(loadHistory(state), () => this.agents()) : this.agents();
+    return this.controls || suspendOnApproval ? agents$.pipe(takeUntil(state.stop$)) : agents$;
+  }
+
+  private agents(): Observable<StreamEvent<unknown>> {
+    const { state, resumption } = this;
+    return runAgent(state, resumption ? resumeFrom(state, resumption) : undefined).pipe(recordItems(state));
+  }
+
+  /** The body failed: so does the run. */
+  onError(error: unknown): void {
+    this.state.settle({ status: 'failed', error: error instanceof AgentsError ? error : new AgentsError(String((error as Error)?.message ?? error), { cause: error }) });
+  }
+
+  ended(): void {
+    const { state, attempts } = this;
+    this.controls?.unsubscribe();
+    this.finished = true;
+    if (state.options.session && attempts) attempts.inputStored = state.outcome?.status === 'failed' && (state.inputStored || (state.writer?.storedCount ?? 0) > 0);
+  }
+
+  /** The run's teardown (as `finalize` would be, without a layer every event passes). */
+  unsubscribe(): void {
+    const { state } = this;
+    this.controls?.unsubscribe();
+    // Unsubscribed mid-run: nothing more is delivered, but the history is still written.
+    if (!this.finished && state.writer) {
+      state.pairOpenCalls();
+      state.writer.writeInBackground(state.history(true), state.options.onError ?? reportUnseen);
+    }
+  }
+
+  /** A run nested in the tool call `callId` (an agent used as a tool): its events carry its agent's output type (see NestedRunner). */
+  runnerFor(callId: string): NestedRunner<TContext> {
+    const { state } = this;
+    const { options } = state;
+    return (nestedAgent, nestedInput, nested) => {
       const nested$ = run<TContext>(nestedAgent, nestedInput, {
         ...inherited(options),
         context: options.context,
@@ -70,53 +167,14 @@ export function run<TContext>(
       );
       return nested$ as Observable<StreamEvent<RunOutput<typeof nestedAgent>>>;
     };
-
-    // Controls first: a cancel or an injection sent from the handler of the first event counts.
-    const controls = problem ? undefined : subscribeControls(state);
-    const resumption = (options as { resumeFrom?: Resumption }).resumeFrom;
-    // Steps are functions called when their turn comes, not `defer`s or Observables made
-    // in advance: a run in flight holds every step still to come.
-    const body = (): Observable<StreamEvent<unknown>> => {
-      if (state.outcome) return EMPTY;
-      const agent$ = () => runAgent(state, resumption && !problem ? resumeFrom(state, resumption) : undefined).pipe(recordItems(state));
-      const agents$ = session ? sequence(loadHistory(state, timeoutMs, scheduler), agent$) : agent$();
-      return controls || options.suspendOnApproval ? agents$.pipe(takeUntil(state.stop$)) : agents$;
-    };
-    const failed = (error: unknown) => {
-      state.settle({ status: 'failed', error: error instanceof AgentsError ? error : new AgentsError(String((error as Error)?.message ?? error), { cause: error }) });
-    };
-    const release = () => controls?.unsubscribe();
-    let finished = false;
-    // Just before the terminal event: the run's end is decided and its history written.
-    const ended = () => {
-      release();
-      finished = true;
-      if (session) attempts.inputStored = state.outcome?.status === 'failed' && (state.inputStored || (state.writer?.storedCount ?? 0) > 0);
-    };
-    sequence(
-      () => of<StreamEvent<unknown>>({ type: 'run.updated', status: 'running' }),
-      // A failure of the body fails the run, which then finishes as any other.
-      recovering(body, failed),
-      // Every end passes through here (the body's errors are recovered).
-      () => finishRun(state, ended),
-    )
-      .pipe(state.tracing.run(typeof agent?.name === 'string' ? agent.name : 'invalid agent'))
-      .subscribe(subscriber);
-    // The run's teardown, after that of everything it subscribed (as `finalize` would, without a layer every event passes).
-    return () => {
-      release();
-      // Unsubscribed mid-run: nothing more is delivered, but the history is still written.
-      if (!finished && state.writer) {
-        state.pairOpenCalls();
-        state.writer.writeInBackground(state.history(true), options.onError ?? reportUnseen);
-      }
-    };
-  });
+  }
 }
 
 /** Reads the session's history, after this process's writes to it settled. */
-function loadHistory<TContext>(state: RunState<TContext>, timeoutMs: number, scheduler: RunOptions['scheduler'] & object): Observable<never> {
+function loadHistory<TContext>(state: RunState<TContext>): Observable<never> {
   const session = state.options.session!;
+  const timeoutMs = state.options.sessionTimeoutMs ?? defaultSessionTimeoutMs;
+  const scheduler = state.options.scheduler ?? asyncScheduler;
   // One Observable over the reads, rather than defer, from, tap and ignoreElements: every session run reads.
   return new Observable<never>((subscriber) => {
     writesSettled(session)

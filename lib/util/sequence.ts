@@ -1,25 +1,35 @@
 import { Observable, Subscriber } from 'rxjs';
+import { reserveFinalizers } from './reserve-finalizers.js';
 
 /**
  * A step of a {@link sequence}: an Observable, or a function that makes one when
  * its turn comes (as `defer` does, without `defer`'s wrapper, which a run in
- * flight would hold for every step still to come). A throw is an error.
+ * flight would hold for every step still to come), or an object that does (see
+ * {@link StepSource}). A throw is an error.
  */
-export type Step<T> = Observable<T> | (() => Observable<T>) | Recovering<T>;
+export type Step<T> = Observable<T> | (() => Observable<T>) | StepSource<T>;
 
-/** A step whose error does not end the sequence (see {@link recovering}). */
-export interface Recovering<T> {
-  readonly step: Observable<T> | (() => Observable<T>);
-  readonly onError: (error: unknown) => void;
+/**
+ * A step as an object: `step()` makes its Observable when its turn comes. With
+ * `onError`, the step's error does not end the sequence (see {@link recovering}).
+ * An object whose methods are steps holds what they share in its fields, where
+ * a closure for each would hold a context too: every run in flight holds its steps.
+ */
+export interface StepSource<T> {
+  step(): Observable<T>;
+  onError?(error: unknown): void;
 }
+
+/** What gives a {@link loop} its steps after the first, one at a time: the step after the one that just completed, or none (the loop completes). */
+export type StepsSource<T> = (() => Step<T> | undefined) | { nextStep(): Step<T> | undefined };
 
 /**
  * A step whose error is handed to `onError` (which may throw to error the
  * sequence after all); the sequence then goes on with the next step, as if the
  * step had completed. `catchError` without an operator layer in between.
  */
-export function recovering<T>(step: Observable<T> | (() => Observable<T>), onError: (error: unknown) => void): Recovering<T> {
-  return { step, onError };
+export function recovering<T>(step: Observable<T> | (() => Observable<T>), onError: (error: unknown) => void): StepSource<T> {
+  return { step: typeof step === 'function' ? step : () => step, onError };
 }
 
 /**
@@ -41,7 +51,7 @@ export function sequence<T>(...steps: readonly Step<T>[]): Observable<T> {
  * ends with the next would be): the values of the hundredth step pass through
  * one step's subscriber, not a hundred, and finished steps are not held.
  */
-export function loop<T>(first: Step<T>, next: () => Step<T> | undefined): Observable<T> {
+export function loop<T>(first: Step<T>, next: StepsSource<T>): Observable<T> {
   return new Observable<T>((subscriber) => subscribeFrom(subscriber, [first], next, 0));
 }
 
@@ -50,12 +60,12 @@ export function loop<T>(first: Step<T>, next: () => Step<T> | undefined): Observ
  * `steps`, then (for a loop) those `more` gives, asked once each. Arrays and a
  * function rather than a closure per sequence: every run in flight holds several.
  */
-function subscribeFrom<T>(destination: Subscriber<T>, steps: readonly Step<T>[], more: (() => Step<T> | undefined) | undefined, index: number): void {
+function subscribeFrom<T>(destination: Subscriber<T>, steps: readonly Step<T>[], more: StepsSource<T> | undefined, index: number): void {
   for (; ; index++) {
     if (destination.closed) return;
     let step: Step<T> | undefined;
     try {
-      step = index < steps.length ? steps[index] : more?.();
+      step = index < steps.length ? steps[index] : more === undefined ? undefined : typeof more === 'function' ? more() : more.nextStep();
     } catch (error) {
       destination.error(error);
       return;
@@ -63,7 +73,7 @@ function subscribeFrom<T>(destination: Subscriber<T>, steps: readonly Step<T>[],
     if (step === undefined) break;
     const stage = new Stage(destination, steps, more, index, step);
     try {
-      const source = typeof step === 'function' ? step() : 'onError' in step ? (typeof step.step === 'function' ? step.step() : step.step) : step;
+      const source = typeof step === 'function' ? step() : 'step' in step ? step.step() : step;
       source.subscribe(stage);
     } catch (error) {
       stage.error(error);
@@ -91,12 +101,14 @@ class Stage<T> extends Subscriber<T> {
   constructor(
     destination: Subscriber<T>,
     private readonly steps: readonly Step<T>[],
-    private readonly more: (() => Step<T> | undefined) | undefined,
+    private readonly more: StepsSource<T> | undefined,
     private readonly index: number,
     private readonly step: Step<T>,
   ) {
     // A Subscriber destination adds this stage to its teardown: unsubscribing the sequence stops the stage.
     super(destination);
+    // Its one finalizer: the subscription of its step.
+    reserveFinalizers(this);
   }
 
   protected override _complete(): void {
@@ -108,7 +120,7 @@ class Stage<T> extends Subscriber<T> {
 
   protected override _error(error: unknown): void {
     const step = this.step;
-    if (typeof step !== 'object' || !('onError' in step)) {
+    if (typeof step !== 'object' || !('onError' in step) || step.onError === undefined) {
       this.state = stopped;
       super._error(error);
       return;

@@ -149,3 +149,30 @@ describe('loop: steps decided as it goes', () => {
   });
 });
 
+
+describe('step objects: steps as methods of one object', () => {
+  it('calls step() and onError() as methods (fields shared), and a loop asks nextStep() for the steps after the first', () => {
+    class Phases {
+      made: string[] = [];
+      private phase = 0;
+      step(): Observable<string> {
+        this.made.push(`step ${this.phase}`);
+        return this.phase === 1 ? throwError(() => new Error(`failed in ${this.phase}`)) : of(`value ${this.phase}`);
+      }
+      onError(error: unknown): void {
+        this.made.push(`recovered: ${(error as Error).message}`);
+      }
+      nextStep(): Phases | undefined {
+        return ++this.phase < 3 ? this : undefined;
+      }
+    }
+    const phases = new Phases();
+    expect(play(loop(phases, phases)).log).toEqual(['value 0', 'value 2', 'complete']);
+    expect(phases.made).toEqual(['step 0', 'step 1', 'recovered: failed in 1', 'step 2']);
+  });
+
+  it('a step object without onError ends the sequence with its error', () => {
+    const failing = { step: () => throwError(() => new Error('no recovery')) };
+    expect(play(sequence(of(1), failing, of(2))).log).toEqual([1, 'error: no recovery']);
+  });
+});
