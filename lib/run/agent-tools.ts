@@ -14,11 +14,8 @@ export function withAgentTools<TContext>(
   state: RunState<TContext>,
   body$: Observable<StreamEvent<unknown>>,
 ): Observable<StreamEvent<unknown>> {
+  if (takeFixedTools(state)) return body$;
   const entries = state.agent.tools;
-  if (!entries.some(isObservable)) {
-    state.tools = entries as readonly Tool<TContext>[];
-    return body$;
-  }
   const agentName = state.agent.name;
   const lists$ = combineLatest(entries.map((entry) => (isObservable(entry) ? entry : of([entry]))));
   return new Observable<StreamEvent<unknown>>((subscriber) => {
@@ -50,4 +47,12 @@ export function withAgentTools<TContext>(
       lists.unsubscribe();
     };
   });
+}
+
+/** An agent without live tool lists: its tools go in `state.tools` at once (true). Otherwise nothing changes (false). */
+export function takeFixedTools<TContext>(state: RunState<TContext>): boolean {
+  const entries = state.agent.tools;
+  if (entries.some(isObservable)) return false;
+  state.tools = entries as readonly Tool<TContext>[];
+  return true;
 }

@@ -1,10 +1,10 @@
-import { asyncScheduler, Observable, Subscriber } from 'rxjs';
+import { asyncScheduler, from, type MonoTypeOperatorFunction, Observable, Subscriber } from 'rxjs';
 import { describe, ModelError } from '../errors/agents-error.js';
 import type { StreamEvent } from '../events/stream-event.js';
 import { messageRefusal, messageText } from '../items/message-text.js';
 import type { OutputItem } from '../items/input-item.js';
 import type { RunItem } from '../items/run-item.js';
-import type { ModelEvent } from '../model/model.js';
+import type { Model, ModelEvent, ModelRequest } from '../model/model.js';
 import { retryDelay } from './model-retry.js';
 import type { RunState } from './run-state.js';
 import { reserveFinalizers } from '../util/reserve-finalizers.js';
@@ -40,6 +40,25 @@ export class ModelResponse {
 }
 
 /**
+ * A model call: the model, the request, and the call's tracing operator. Each
+ * attempt opens the stream anew (a retried call asks the model again). An object
+ * rather than an Observable over a closure: every response in flight holds it.
+ */
+export class ModelCall {
+  constructor(
+    private readonly model: Model,
+    private readonly request: ModelRequest,
+    private readonly traced: MonoTypeOperatorFunction<ModelEvent>,
+  ) {}
+
+  /** The model's stream for one attempt; the model's own throw is the stream's error. */
+  open(): Observable<ModelEvent> {
+    const { model, request } = this;
+    return this.traced(new Observable<ModelEvent>((subscriber) => from(model.stream(request)).subscribe(subscriber)));
+  }
+}
+
+/**
  * Turns a model stream into run events, each completed item as it arrives (so a
  * cancel mid-stream keeps it: see `recordItems`). A transient failure
  * before anything was streamed is retried after a back-off (`modelRetry`),
@@ -47,13 +66,13 @@ export class ModelResponse {
  * run cannot read fails the stream with a `ModelError` rather than escaping.
  */
 export function streamModelResponse<TContext>(
-  model$: Observable<ModelEvent>,
+  call: ModelCall,
   state: RunState<TContext>,
   response: ModelResponse,
 ): Observable<StreamEvent<unknown>> {
   const agent = state.agent.name;
   return new Observable<StreamEvent<unknown>>((subscriber) => {
-    new ModelAttempt(subscriber, model$, state, response, agent, 0).start();
+    new ModelAttempt(subscriber, call, state, response, agent, 0).start();
   });
 }
 
@@ -65,7 +84,7 @@ export function streamModelResponse<TContext>(
 class ModelAttempt<TContext> extends Subscriber<ModelEvent> {
   constructor(
     private readonly out: Subscriber<StreamEvent<unknown>>,
-    private readonly model$: Observable<ModelEvent>,
+    private readonly call: ModelCall,
     private readonly state: RunState<TContext>,
     private readonly response: ModelResponse,
     private readonly agent: string,
@@ -84,7 +103,7 @@ class ModelAttempt<TContext> extends Subscriber<ModelEvent> {
    * unsubscribes the model stream at once, so nothing more of it is recorded.
    */
   start(): void {
-    this.model$.subscribe(this);
+    this.call.open().subscribe(this);
   }
 
   protected override _next(event: ModelEvent): void {
@@ -103,7 +122,7 @@ class ModelAttempt<TContext> extends Subscriber<ModelEvent> {
     const delayMs = !response.hasText && response.items.length === 0 ? retryDelay(error, attempt, state.options.modelRetry) : undefined;
     if (delayMs === undefined) return out.error(error);
     out.next({ type: 'model.retry', agent: this.agent, attempt, delayMs, error: error as ModelError });
-    const retry = new ModelAttempt(out, this.model$, state, response, this.agent, attempt);
+    const retry = new ModelAttempt(out, this.call, state, response, this.agent, attempt);
     // In `out`'s teardown: unsubscribing stops the wait.
     out.add((state.options.scheduler ?? asyncScheduler).schedule(() => retry.start(), delayMs));
   }

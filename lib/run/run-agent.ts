@@ -4,10 +4,11 @@ import { loop, type Step, type StepSource } from '../util/sequence.js';
 import { asAgentsError } from '../errors/agents-error.js';
 import type { StreamEvent } from '../events/stream-event.js';
 import type { Model } from '../model/model.js';
-import { withAgentTools } from './agent-tools.js';
+import { takeFixedTools, withAgentTools } from './agent-tools.js';
+import { noTracing } from '../tracing/run-tracing.js';
 import { resolveModel } from './resolve-model.js';
 import type { RunState } from './run-state.js';
-import { runTurns } from './run-turn.js';
+import { runTurns, Turns } from './run-turn.js';
 
 /** The stretch of a run one agent is in charge of: announced, traced as `invoke_agent`, turn after turn, then the next agent's after a handoff. */
 export function runAgent<TContext>(state: RunState<TContext>, first$?: Observable<StreamEvent<unknown>>): Observable<StreamEvent<unknown>> {
@@ -24,6 +25,8 @@ export function runAgent<TContext>(state: RunState<TContext>, first$?: Observabl
 class AgentStretch<TContext> implements StepSource<StreamEvent<unknown>> {
   /** 0: announcing; 1: the turns; 2: done. */
   private phase = 0;
+  /** The turns, when they are steps of this loop (nothing wraps them: see `step`). */
+  private turns: Turns<TContext> | undefined;
 
   constructor(
     private readonly state: RunState<TContext>,
@@ -35,6 +38,11 @@ class AgentStretch<TContext> implements StepSource<StreamEvent<unknown>> {
   step(): Observable<StreamEvent<unknown>> {
     const { state, agent } = this;
     if (this.phase === 0) return of<StreamEvent<unknown>>({ type: 'agent.updated', agent: agent.name });
+    // Without a span or live tool lists around them, the turns are this loop's own steps (one loop in flight, not two).
+    if (state.tracing === noTracing && takeFixedTools(state)) {
+      const turns = (this.turns = new Turns(state));
+      return this.first$ ?? turns.step();
+    }
     return withAgentTools(state, runTurns(state, this.first$)).pipe(state.tracing.agent(agent as never, () => modelOrNothing(state)));
   }
 
@@ -44,6 +52,8 @@ class AgentStretch<TContext> implements StepSource<StreamEvent<unknown>> {
       return this;
     }
     if (this.phase === 2) return undefined;
+    const turn = this.turns?.nextStep();
+    if (turn !== undefined) return turn;
     this.phase = 2;
     // A handoff ended this agent's stretch (and its span): the next agent takes over.
     return handOver(this.state) ? runAgent(this.state) : undefined;

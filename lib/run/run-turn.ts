@@ -10,13 +10,12 @@ import { handoffStep } from './handoff-step.js';
 import { runGuardrails } from './run-guardrails.js';
 import { finalOutput } from './final-output.js';
 import { modelRequest } from './model-request.js';
-import { ModelResponse, streamModelResponse } from './model-response.js';
+import { ModelCall, ModelResponse, streamModelResponse } from './model-response.js';
 import { resolveModel } from './resolve-model.js';
 import { runTools } from './run-tools.js';
 import type { RunState } from './run-state.js';
 import { alongside } from '../util/alongside.js';
 import { loop, sequence, type Step, type StepSource } from '../util/sequence.js';
-import type { Model, ModelEvent, ModelRequest } from '../model/model.js';
 import { toolOutputText } from '../tools/tool-output-text.js';
 
 /**
@@ -32,8 +31,12 @@ export function runTurns<TContext>(state: RunState<TContext>, first$?: Observabl
   return loop(first$ ?? turns, turns);
 }
 
-/** The turn loop's steps: one object rather than closures, as every run in flight holds it. */
-class Turns<TContext> implements StepSource<StreamEvent<unknown>> {
+/**
+ * The turn loop's steps: one object rather than closures, as every run in flight
+ * holds it. The first step is a model call (`step()`, or a resumed run's own);
+ * `nextStep()` gives the ones after it, until none follows.
+ */
+export class Turns<TContext> implements StepSource<StreamEvent<unknown>> {
   /** The response of the model call just made, until the step after it takes it. */
   private answered: ModelResponse | undefined;
 
@@ -163,8 +166,7 @@ function modelStream<TContext>(
 ): Observable<StreamEvent<unknown>> {
   const model = resolveModel(state.agent, state.options);
   const request = modelRequest(state, instructions);
-  const model$ = modelStreamOf(model, request).pipe(state.tracing.model(model, request));
-  const streamed$ = streamModelResponse(model$, state, response);
+  const streamed$ = streamModelResponse(new ModelCall(model, request, state.tracing.model(model, request)), state, response);
   // The input reaches the model now: store it meanwhile (no extra layer without a session).
   const stream$ = state.writer ? alongside(streamed$, state.save()) : streamed$;
   if (state.options.injectMode !== 'interrupt') return stream$;
@@ -183,11 +185,6 @@ function modelStream<TContext>(
     ),
     defer(() => (interrupted ? restart(state, instructions, response) : EMPTY)),
   );
-}
-
-/** The model's stream, asked for at each subscription (a retried call asks again): `defer` with nothing else in its closure. */
-function modelStreamOf(model: Model, request: ModelRequest): Observable<ModelEvent> {
-  return new Observable<ModelEvent>((subscriber) => from(model.stream(request)).subscribe(subscriber));
 }
 
 function restart<TContext>(
