@@ -77,13 +77,17 @@ export const echoTool: Tool = tool({
   execute: ({ text }) => `echo: ${text}`,
 });
 
-/** Resolves when `predicate` holds, checking after each macrotask (no fixed sleep). */
-export async function until(predicate: () => boolean, tries = 200): Promise<void> {
-  for (let i = 0; i < tries; i++) {
-    if (predicate()) return;
+/**
+ * Resolves when `predicate` holds, checking after each macrotask (no fixed sleep).
+ * Gives up after `timeoutMs`, not after a number of checks: what it waits for may
+ * be a timer, which a count of fast macrotasks can outrun on an idle machine.
+ */
+export async function until(predicate: () => boolean, timeoutMs = 5_000): Promise<void> {
+  const deadline = performance.now() + timeoutMs;
+  while (!predicate()) {
+    if (performance.now() > deadline) throw new Error(`condition never held within ${timeoutMs} ms`);
     await new Promise((r) => setImmediate(r));
   }
-  throw new Error('condition never held');
 }
 
 /** A tool that needs a human's approval for every call; records the paths it deleted. */

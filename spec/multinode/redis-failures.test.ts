@@ -54,7 +54,8 @@ describe('RedisRunRegistry when Redis fails', { timeout: 30_000 }, () => {
     const stalledAt = performance.now();
     await model.closed;
     expect(model.closedByClient).toBe(true);
-    expect(performance.now() - stalledAt).toBeLessThan(leaseMs * 3);
+    // Lease-driven (renewals fail for a lease), not a long timeout; the margin is for a busy machine.
+    expect(performance.now() - stalledAt).toBeLessThan(leaseMs * 4);
     await eventually(() => server.handler.activeRuns === 0, 10_000);
   });
 
