@@ -338,9 +338,17 @@ async function clientRole(): Promise<void> {
     };
     console.log(JSON.stringify(result));
   } finally {
-    server.kill('SIGINT');
-    idle.kill();
+    // Gone before the next section starts: a server with thousands of runs in flight takes a moment to exit.
+    await Promise.all([stop(server, 'SIGINT'), stop(idle, 'SIGTERM')]);
   }
+}
+
+/** Sends `signal` and resolves once the child has exited. */
+function stop(child: ChildProcess, signal: NodeJS.Signals): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
+  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  child.kill(signal);
+  return exited;
 }
 
 if (argv.includes('--role=server')) await serverRole();

@@ -1,6 +1,7 @@
 // Remote runs: serveRuns in one process, remoteRun clients in another, models on the bench's
 // Responses server. Measured by remote-measure.ts in a child process (it forks the server).
 import { runMeasureScript } from '../lib/measure-script.mjs';
+import { sleep } from '../lib/measure.mjs';
 import { fmt, table, verdict } from '../lib/stats.mjs';
 
 const targets = { ratio: 1.5, cancelMs: 5, eldP99Ms: 100 };
@@ -10,8 +11,11 @@ export default {
   sizes: { smoke: {}, full: {} },
   once: true,
 
-  async run({ smoke, benchDir, rootDir, origin }) {
+  async run({ smoke, benchDir, rootDir, origin, server }) {
     const result = await runMeasureScript({ benchDir, rootDir }, 'remote-measure.ts', [`--origin=${origin}`, ...(smoke ? ['--smoke'] : [])]);
+    // The bench server closes its side of thousands of slow streams: let it finish before the next section measures.
+    for (let waited = 0; server.stats().openSlow > 0 && waited < 30_000; waited += 50) await sleep(50);
+    await sleep(1000);
     return { 'rxjs-agents': [{ value: result.perEvent.ratio, ...result }] };
   },
 
