@@ -1,6 +1,6 @@
 import { type Observable, of } from 'rxjs';
 import type { AgentFor } from '../agent/agent.js';
-import { loop, type Step, type StepSource } from '../util/sequence.js';
+import { loop, type Step, type StepSource, type StepsSource } from '../util/sequence.js';
 import { asAgentsError } from '../errors/agents-error.js';
 import type { StreamEvent } from '../events/stream-event.js';
 import type { Model } from '../model/model.js';
@@ -22,7 +22,7 @@ export function runAgent<TContext>(state: RunState<TContext>, first$?: Observabl
  * then the turns, then (after a handoff) the next agent's stretch. One object
  * rather than a closure for each: every run in flight holds it.
  */
-class AgentStretch<TContext> implements StepSource<StreamEvent<unknown>> {
+class AgentStretch<TContext> implements StepSource<StreamEvent<unknown>>, StepsSource<StreamEvent<unknown>> {
   /** 0: announcing; 1: the turns; 2: done. */
   private phase = 0;
   /** The turns, when they are steps of this loop (nothing wraps them: see `step`). */

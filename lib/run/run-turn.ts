@@ -15,7 +15,7 @@ import { resolveModel } from './resolve-model.js';
 import { runTools } from './run-tools.js';
 import type { RunState } from './run-state.js';
 import { alongside } from '../util/alongside.js';
-import { loop, sequence, type Step, type StepSource } from '../util/sequence.js';
+import { loop, sequence, type Step, type StepSource, type StepsSource } from '../util/sequence.js';
 import { toolOutputText } from '../tools/tool-output-text.js';
 
 /**
@@ -36,7 +36,7 @@ export function runTurns<TContext>(state: RunState<TContext>, first$?: Observabl
  * holds it. The first step is a model call (`step()`, or a resumed run's own);
  * `nextStep()` gives the ones after it, until none follows.
  */
-export class Turns<TContext> implements StepSource<StreamEvent<unknown>> {
+export class Turns<TContext> implements StepSource<StreamEvent<unknown>>, StepsSource<StreamEvent<unknown>> {
   /** The response of the model call just made, until the step after it takes it. */
   private answered: ModelResponse | undefined;
 

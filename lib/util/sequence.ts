@@ -20,8 +20,11 @@ export interface StepSource<T> {
   onError?(error: unknown): void;
 }
 
-/** What gives a {@link loop} its steps after the first, one at a time: the step after the one that just completed, or none (the loop completes). */
-export type StepsSource<T> = (() => Step<T> | undefined) | { nextStep(): Step<T> | undefined };
+/** What gives a {@link loop} its steps after the first, one at a time. */
+export interface StepsSource<T> {
+  /** The step after the one that just completed, or none: the loop completes. */
+  nextStep(): Step<T> | undefined;
+}
 
 /**
  * A step whose error is handed to `onError` (which may throw to error the
@@ -57,15 +60,15 @@ export function loop<T>(first: Step<T>, next: StepsSource<T>): Observable<T> {
 
 /**
  * Subscribes steps from `index` on, for as long as they complete synchronously:
- * `steps`, then (for a loop) those `more` gives, asked once each. Arrays and a
- * function rather than a closure per sequence: every run in flight holds several.
+ * `steps`, then (for a loop) those `more` gives, asked once each. Arrays and objects
+ * rather than a closure per sequence: every run in flight holds several.
  */
 function subscribeFrom<T>(destination: Subscriber<T>, steps: readonly Step<T>[], more: StepsSource<T> | undefined, index: number): void {
   for (; ; index++) {
     if (destination.closed) return;
     let step: Step<T> | undefined;
     try {
-      step = index < steps.length ? steps[index] : more === undefined ? undefined : typeof more === 'function' ? more() : more.nextStep();
+      step = index < steps.length ? steps[index] : more?.nextStep();
     } catch (error) {
       destination.error(error);
       return;

@@ -95,7 +95,7 @@ describe('loop: steps decided as it goes', () => {
   it('asks for the next step once each step completes, until there is none', () => {
     const steps$ = [new Subject<number>(), new Subject<number>()];
     let asked = 0;
-    const { log } = play(loop<number>(steps$[0]!, () => steps$[++asked]));
+    const { log } = play(loop<number>(steps$[0]!, { nextStep: () => steps$[++asked] }));
     expect(asked).toBe(0);
     steps$[0]!.next(1);
     steps$[0]!.complete();
@@ -120,7 +120,7 @@ describe('loop: steps decided as it goes', () => {
       });
     const done = new Promise<unknown[]>((resolve) => {
       const log: unknown[] = [];
-      loop(step, () => (++n < 50 ? step : undefined)).subscribe({ next: (v) => log.push(v), complete: () => resolve(log) });
+      loop(step, { nextStep: () => (++n < 50 ? step : undefined) }).subscribe({ next: (v) => log.push(v), complete: () => resolve(log) });
     });
     return done.then((log) => {
       expect(log).toHaveLength(50);
@@ -130,17 +130,19 @@ describe('loop: steps decided as it goes', () => {
 
   it('takes many synchronous steps without recursion; a throwing next, or unsubscribing, ends it', () => {
     let n = 0;
-    expect(play(loop(of(0), () => (++n < 20_000 ? of(n) : undefined))).log).toHaveLength(20_001);
+    expect(play(loop(of(0), { nextStep: () => (++n < 20_000 ? of(n) : undefined) })).log).toHaveLength(20_001);
     expect(
       play(
-        loop(of(1), () => {
-          throw new Error('no next');
+        loop(of(1), {
+          nextStep: () => {
+            throw new Error('no next');
+          },
         }),
       ).log,
     ).toEqual([1, 'error: no next']);
     const pending$ = new Subject<number>();
     let asked = 0;
-    const { log, unsubscribe } = play(loop<number>(pending$, () => (asked++, of(9))));
+    const { log, unsubscribe } = play(loop<number>(pending$, { nextStep: () => (asked++, of(9)) }));
     unsubscribe();
     pending$.complete();
     expect(pending$.observed).toBe(false);
