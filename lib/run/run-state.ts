@@ -171,10 +171,11 @@ export class RunState<TContext> {
 
   /** The model input: history, the run's input, then what the run produced (as a handoff filter left it). */
   modelInput(): InputItem[] {
-    // concat and slice copy long histories several times faster than spreading.
-    const input = this.filtered ? this.filtered.history.slice() : this.inputStored ? this.past.slice() : this.past.concat(this.input);
-    for (let i = this.filtered?.from ?? 0; i < this.items.length; i++) input.push(this.items[i]!.rawItem);
-    return input;
+    // One concat: a long history is copied once, into an array of its final length
+    // (pushing onto a copy would copy it again as the array grows), and faster than spreading.
+    const produced = this.produced(this.filtered?.from ?? 0);
+    if (this.filtered) return this.filtered.history.concat(produced);
+    return this.past.concat(this.inputStored ? none : this.input, produced);
   }
 
   /** Hands the run to the pending handoff's agent, shaping the history it will see. */
@@ -197,10 +198,16 @@ export class RunState<TContext> {
    * (the session's history, for the result: one array, not a copy of a copy).
    */
   history(withUnconsumed = false, before: readonly InputItem[] = none): InputItem[] {
-    const history = before.concat(this.inputStored ? none : this.input);
-    for (const item of this.items) history.push(item.rawItem);
-    if (withUnconsumed) for (const item of this.injections.peek()) history.push(item);
-    return history;
+    // One concat, as in `modelInput`.
+    return before.concat(this.inputStored ? none : this.input, this.produced(0), withUnconsumed ? this.injections.peek() : none);
+  }
+
+  /** The history items of what the run produced, from `items[from]` on. */
+  private produced(from: number): InputItem[] {
+    // Pushed, not pre-sized: a pre-sized array is holey, and so would be the history it joins.
+    const produced: InputItem[] = [];
+    for (let i = from; i < this.items.length; i++) produced.push(this.items[i]!.rawItem);
+    return produced;
   }
 
   /** Writes what is valid of the history so far; completes once stored (at once without a session). */

@@ -31,7 +31,8 @@ export interface ResponsesInputOptions {
  * per item, or an array, per request, in time and in the heap of every request in flight.
  */
 export function toResponsesInput(items: readonly InputItem[], options: ResponsesInputOptions): ResponseInputItem[] {
-  const sendable = sendableReasoning(items, options);
+  // Found at the first reasoning item: a history without any is not walked twice.
+  let sendable: Set<number> | undefined;
   // Made at the first item that is not sent as it is: until then, and when every item goes
   // as it is (a history the run and the provider wrote), the request sends `items` itself.
   let input: ResponseInputItem[] | undefined;
@@ -50,7 +51,7 @@ export function toResponsesInput(items: readonly InputItem[], options: Responses
     orphaned = false;
     switch (item.type) {
       case 'function_call': {
-        if (!withoutId && onWire(item, functionCallFields)) {
+        if (!withoutId && functionCallOnWire(item)) {
           send(i, item as ResponseInputItem);
           break;
         }
@@ -60,7 +61,7 @@ export function toResponsesInput(items: readonly InputItem[], options: Responses
         break;
       }
       case 'function_call_output':
-        send(i, onWire(item, callOutputFields) ? (item as ResponseInputItem) : { type: 'function_call_output', call_id: item.call_id, output: item.output });
+        send(i, callOutputOnWire(item) ? (item as ResponseInputItem) : { type: 'function_call_output', call_id: item.call_id, output: item.output });
         break;
       case 'provider_item':
         // Verbatim: as the server sent it (the client does not change what it sends).
@@ -68,7 +69,7 @@ export function toResponsesInput(items: readonly InputItem[], options: Responses
         break;
       case 'reasoning':
         // A reasoning item cannot go without its id: after a dropped one, it is dropped too.
-        if (sendable.has(i) && !withoutId) send(i, reasoningOnWire(item) ? (item as ResponseInputItem) : reasoning(item));
+        if ((sendable ??= sendableReasoning(items, options)).has(i) && !withoutId) send(i, reasoningOnWire(item) ? (item as ResponseInputItem) : reasoning(item));
         else {
           send(i, undefined);
           orphaned = true;
@@ -153,50 +154,89 @@ function assistantMessage(item: AssistantMessageItem): ResponseInputItem {
   };
 }
 
-// The fields the API accepts, by item and part type: an item with no others goes as it is.
-const functionCallFields = new Set(['type', 'id', 'call_id', 'name', 'arguments', 'status']);
-const callOutputFields = new Set(['type', 'call_id', 'output']);
-const messageFields = new Set(['type', 'role', 'content']);
-const assistantFields = new Set(['type', 'role', 'id', 'status', 'content', 'phase']);
-const reasoningFields = new Set(['type', 'id', 'summary', 'content', 'encrypted_content']);
-const textFields = new Set(['type', 'text']);
-const imageFields = new Set(['type', 'image_url', 'detail']);
-const outputTextFields = new Set(['type', 'text', 'annotations']);
-const refusalFields = new Set(['type', 'refusal']);
-
-/** Whether an object has no fields but `fields` (a loop over its keys: nothing allocated). */
-function onWire(value: object, fields: ReadonlySet<string>): boolean {
-  for (const key in value) if (!fields.has(key)) return false;
+// Whether an object has no fields but those the API accepts for it, by item and part type:
+// such an item goes as it is. One loop over the keys per type, a `switch` on each key (it
+// compares interned strings): the check of a long history makes it for every key of every
+// item, and a shared loop over a predicate or a `Set` costs it a few times more.
+function functionCallOnWire(value: object): boolean {
+  for (const key in value) {
+    switch (key) {
+      case 'type': case 'id': case 'call_id': case 'name': case 'arguments': case 'status': continue;
+    }
+    return false;
+  }
+  return true;
+}
+function callOutputOnWire(value: object): boolean {
+  for (const key in value) if (key !== 'type' && key !== 'call_id' && key !== 'output') return false;
+  return true;
+}
+function messageFieldsOnWire(value: object): boolean {
+  for (const key in value) if (key !== 'role' && key !== 'content' && key !== 'type') return false;
+  return true;
+}
+function assistantFieldsOnWire(value: object): boolean {
+  for (const key in value) {
+    switch (key) {
+      case 'type': case 'role': case 'id': case 'status': case 'content': case 'phase': continue;
+    }
+    return false;
+  }
+  return true;
+}
+function reasoningFieldsOnWire(value: object): boolean {
+  for (const key in value) {
+    switch (key) {
+      case 'type': case 'id': case 'summary': case 'content': case 'encrypted_content': continue;
+    }
+    return false;
+  }
+  return true;
+}
+function textOnWire(value: object): boolean {
+  for (const key in value) if (key !== 'type' && key !== 'text') return false;
+  return true;
+}
+function imageOnWire(value: object): boolean {
+  for (const key in value) if (key !== 'type' && key !== 'image_url' && key !== 'detail') return false;
+  return true;
+}
+function outputTextOnWire(value: object): boolean {
+  for (const key in value) if (key !== 'type' && key !== 'text' && key !== 'annotations') return false;
+  return true;
+}
+function refusalOnWire(value: object): boolean {
+  for (const key in value) if (key !== 'type' && key !== 'refusal') return false;
   return true;
 }
 
 /** As {@link inputMessage} would write it: its own fields only, image parts with their `detail`; `type` may be left out. */
 function inputMessageOnWire(item: InputMessageItem): boolean {
-  if ((item.type !== undefined && item.type !== 'message') || !onWire(item, messageFields)) return false;
+  if ((item.type !== undefined && item.type !== 'message') || !messageFieldsOnWire(item)) return false;
   if (typeof item.content === 'string') return true;
   for (const part of item.content) {
-    if (part.type === 'input_text' ? !onWire(part, textFields) : part.detail === undefined || !onWire(part, imageFields)) return false;
+    if (part.type === 'input_text' ? !textOnWire(part) : part.detail === undefined || !imageOnWire(part)) return false;
   }
   return true;
 }
 
 /** As {@link assistantMessage} would write it: plain text (`type` may be left out), or with its type, id, status, parts with annotations, and a phase if any. */
 function assistantMessageOnWire(item: AssistantMessageItem): boolean {
-  if (typeof item.content === 'string') return item.id === undefined && (item.type === undefined || item.type === 'message') && onWire(item, messageFields);
+  if (typeof item.content === 'string') return item.id === undefined && (item.type === undefined || item.type === 'message') && messageFieldsOnWire(item);
   if (item.id === undefined || item.status === undefined || item.type !== 'message' || ('phase' in item && item.phase == null)) return false;
-  if (!onWire(item, assistantFields)) return false;
+  if (!assistantFieldsOnWire(item)) return false;
   for (const part of item.content) {
-    if (part.type === 'refusal' ? !onWire(part, refusalFields) : !Array.isArray(part.annotations) || !onWire(part, outputTextFields)) return false;
+    if (part.type === 'refusal' ? !refusalOnWire(part) : !Array.isArray(part.annotations) || !outputTextOnWire(part)) return false;
   }
   return true;
 }
 
 /** As {@link reasoning} would write it: summary and content parts of their own fields, content only when there is some, encrypted content only when set. */
 function reasoningOnWire(item: ReasoningItem): boolean {
-  if (!onWire(item, reasoningFields)) return false;
+  if (!reasoningFieldsOnWire(item)) return false;
   if ('encrypted_content' in item && !item.encrypted_content) return false;
   if ('content' in item && !item.content?.length) return false;
-  for (const part of item.summary) if (part.type !== 'summary_text' || !onWire(part, textFields)) return false;
-  for (const part of item.content ?? []) if (part.type !== 'reasoning_text' || !onWire(part, textFields)) return false;
+  for (const part of item.summary) if (part.type !== 'summary_text' || !textOnWire(part)) return false;
+  for (const part of item.content ?? []) if (part.type !== 'reasoning_text' || !textOnWire(part)) return false;
   return true;
 }
