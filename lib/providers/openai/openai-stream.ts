@@ -2,6 +2,7 @@ import { Observable, type Subscriber } from 'rxjs';
 import type { ModelEvent } from '../../model/model.js';
 import { AgentsError } from '../../errors/agents-error.js';
 import { type OpenAIApiName, type RequestPhase, toModelError } from './openai-errors.js';
+import { readSseJson } from './read-sse-json.js';
 
 /**
  * Translates one streaming response, event by event. It may throw a `ModelError`
@@ -17,14 +18,16 @@ export interface StreamTranslator<TEvent> {
 
 /**
  * A cold Observable over one OpenAI streaming request. On subscribe it opens the
- * request with a fresh `AbortController`; unsubscribing aborts it, so the HTTP
- * connection closes at once. Every provider event is emitted as `raw` first, then
- * translated; any failure errors the Observable with a `ModelError`.
+ * request with a fresh `AbortController` (`open` answers the client's HTTP
+ * response: `create(…).asResponse()`, whose body is read here); unsubscribing
+ * aborts it, so the HTTP connection closes at once. Every provider event is
+ * emitted as `raw` first, then translated; any failure errors the Observable with
+ * a `ModelError`.
  * @internal
  */
 export function openAIStream<TEvent>(
   api: OpenAIApiName,
-  open: (signal: AbortSignal) => PromiseLike<AsyncIterable<TEvent>>,
+  open: (signal: AbortSignal) => PromiseLike<Response>,
   translator: () => StreamTranslator<TEvent>,
 ): Observable<ModelEvent> {
   return new Observable<ModelEvent>((subscriber) => {
@@ -50,18 +53,14 @@ class StreamRequest<TEvent> {
     private readonly translate: StreamTranslator<TEvent>,
   ) {}
 
-  async consume(open: (signal: AbortSignal) => PromiseLike<AsyncIterable<TEvent>>): Promise<void> {
-    const { controller, subscriber, translate } = this;
+  async consume(open: (signal: AbortSignal) => PromiseLike<Response>): Promise<void> {
+    const { controller, subscriber } = this;
     try {
-      const stream = await open(controller.signal);
+      const response = await open(controller.signal);
       this.phase = 'stream';
-      for await (const event of stream) {
-        if (controller.signal.aborted) return;
-        subscriber.next({ type: 'raw', event });
-        for (const modelEvent of translate.next(event)) subscriber.next(modelEvent);
-      }
+      await readSseJson(response, controller.signal, (event) => this.event(event as TEvent));
       if (controller.signal.aborted) return;
-      for (const modelEvent of translate.end()) subscriber.next(modelEvent);
+      for (const modelEvent of this.translate.end()) subscriber.next(modelEvent);
       // The body was read to its end: nothing left to abort (an abort costs an exception and an event).
       this.finished = true;
       subscriber.complete();
@@ -70,6 +69,12 @@ class StreamRequest<TEvent> {
       // A translator's own error (a `ModelBehaviorError`…) already says what went wrong.
       if (!controller.signal.aborted) subscriber.error(error instanceof AgentsError ? error : toModelError(error, this.api, this.phase));
     }
+  }
+
+  /** One provider event: emitted raw, then as what it means. */
+  event(event: TEvent): void {
+    this.subscriber.next({ type: 'raw', event });
+    for (const modelEvent of this.translate.next(event)) this.subscriber.next(modelEvent);
   }
 
   unsubscribe(): void {

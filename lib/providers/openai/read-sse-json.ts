@@ -1,0 +1,43 @@
+import { createParser } from 'eventsource-parser';
+import { APIError } from 'openai';
+
+/**
+ * Reads a streamed OpenAI response body (server-sent events of JSON data) to its
+ * end, calling `each` with every event's data, in order, as it arrives, until
+ * `signal` aborts. It follows the rules of the `openai` client's own `Stream`:
+ * `[DONE]` ends the events, data with an `error` field is the server's failure
+ * (an `APIError`, thrown), data that is not JSON throws a `SyntaxError`; what
+ * `each` throws stops the reading too.
+ *
+ * Why not the client's `Stream`: it hands each event through four async generators
+ * (body chunks, SSE chunks, messages, events), a few promises and allocations an
+ * event; a server that holds thousands of streams, or a loop of short turns, pays
+ * for them on every event. Here a body chunk is one `read()`, and its events are
+ * parsed synchronously (`eventsource-parser`).
+ * @internal
+ */
+export async function readSseJson(response: Response, signal: AbortSignal, each: (data: unknown) => void): Promise<void> {
+  if (!response.body) throw new Error('The response has no body to stream.');
+  let done = false;
+  const parser = createParser({
+    onEvent({ data }) {
+      if (done || signal.aborted) return;
+      if (data.startsWith('[DONE]')) {
+        done = true;
+        return;
+      }
+      const parsed = JSON.parse(data) as { error?: unknown } | null;
+      if (parsed?.error) throw new APIError(undefined, parsed.error as object, undefined, response.headers);
+      each(parsed);
+    },
+  });
+  const reader = response.body.getReader();
+  const decoder = new TextDecoder();
+  for (;;) {
+    const chunk = await reader.read();
+    if (signal.aborted) return;
+    if (chunk.done) break;
+    parser.feed(decoder.decode(chunk.value, { stream: true }));
+  }
+  parser.feed(decoder.decode());
+}
