@@ -1,5 +1,5 @@
-import { EventSourceParserStream } from 'eventsource-parser/stream';
 import { Observable } from 'rxjs';
+import { readSse } from '../util/read-sse.js';
 import { RemoteRunError, responseError } from './remote-run-error.js';
 
 /** What an event stream delivers: its response's `Run-Id`, then its SSE messages. */
@@ -11,8 +11,7 @@ export type EventStreamMessage =
 export type FetchLike = (input: string, init: RequestInit) => Promise<Response>;
 
 /**
- * One streaming request as an Observable of its SSE messages, parsed by
- * `eventsource-parser`. Unsubscribing aborts the request. With `settle`, an
+ * One streaming request as an Observable of its SSE messages (see `readSse`). Unsubscribing aborts the request. With `settle`, an
  * unsubscribe before the response arrived waits for it (and hands it to `settle`)
  * before aborting, so whoever started something on the server can learn what.
  * A refusal, a network failure or an `event: error` frame errors with a `RemoteRunError`.
@@ -37,17 +36,11 @@ export function eventStream(
         }
         if (!response.ok || !response.body) throw await responseError(response);
         subscriber.next({ type: 'open', runId: response.headers.get('run-id') });
-        const reader = response.body
-          .pipeThrough(new TextDecoderStream())
-          .pipeThrough(new EventSourceParserStream())
-          .getReader();
-        for (;;) {
-          const { done, value } = await reader.read();
-          if (done) break;
-          if (value.event === 'error') throw new RemoteRunError(`The server could not stream the run: ${errorMessage(value.data)}`);
-          subscriber.next({ type: 'message', event: value.event, id: value.id, data: value.data });
-        }
-        subscriber.complete();
+        await readSse(response.body, abort.signal, ({ event, id, data }) => {
+          if (event === 'error') throw new RemoteRunError(`The server could not stream the run: ${errorMessage(data)}`);
+          subscriber.next({ type: 'message', event, id, data });
+        });
+        if (!abort.signal.aborted) subscriber.complete();
       })
       .catch((error: unknown) => {
         if (abort.signal.aborted) return;

@@ -1,5 +1,5 @@
-import { createParser } from 'eventsource-parser';
 import { APIError } from 'openai';
+import { readSse } from '../../util/read-sse.js';
 
 /**
  * Reads a streamed OpenAI response body (server-sent events of JSON data) to its
@@ -12,32 +12,20 @@ import { APIError } from 'openai';
  * Why not the client's `Stream`: it hands each event through four async generators
  * (body chunks, SSE chunks, messages, events), a few promises and allocations an
  * event; a server that holds thousands of streams, or a loop of short turns, pays
- * for them on every event. Here a body chunk is one `read()`, and its events are
- * parsed synchronously (`eventsource-parser`).
+ * for them on every event.
  * @internal
  */
-export async function readSseJson(response: Response, signal: AbortSignal, each: (data: unknown) => void): Promise<void> {
-  if (!response.body) throw new Error('The response has no body to stream.');
+export function readSseJson(response: Response, signal: AbortSignal, each: (data: unknown) => void): Promise<void> {
+  if (!response.body) return Promise.reject(new Error('The response has no body to stream.'));
   let done = false;
-  const parser = createParser({
-    onEvent({ data }) {
-      if (done || signal.aborted) return;
-      if (data.startsWith('[DONE]')) {
-        done = true;
-        return;
-      }
-      const parsed = JSON.parse(data) as { error?: unknown } | null;
-      if (parsed?.error) throw new APIError(undefined, parsed.error as object, undefined, response.headers);
-      each(parsed);
-    },
+  return readSse(response.body, signal, ({ data }) => {
+    if (done) return;
+    if (data.startsWith('[DONE]')) {
+      done = true;
+      return;
+    }
+    const parsed = JSON.parse(data) as { error?: unknown } | null;
+    if (parsed?.error) throw new APIError(undefined, parsed.error as object, undefined, response.headers);
+    each(parsed);
   });
-  const reader = response.body.getReader();
-  const decoder = new TextDecoder();
-  for (;;) {
-    const chunk = await reader.read();
-    if (signal.aborted) return;
-    if (chunk.done) break;
-    parser.feed(decoder.decode(chunk.value, { stream: true }));
-  }
-  parser.feed(decoder.decode());
 }
