@@ -1,4 +1,4 @@
-import { concat, defer, EMPTY, from, type Observable, Subject, throwError } from 'rxjs';
+import { defer, Observable, Subject, throwError } from 'rxjs';
 import type { TerminalRunStatus } from '../events/run-status.js';
 import { terminalStatusOf } from './terminal-status-of.js';
 import type { WireEvent } from '../events/event-codec.js';
@@ -78,8 +78,14 @@ export class MemoryRunRegistry implements RunRegistry {
         return throwError(() => new RangeError(`"${after}" is not an event id of run ${id}.`));
       }
       // Replay and live subscription happen in one synchronous step: no append can fall between them.
-      const past = entry.log.slice(start).map((event, i): LoggedEvent => ({ id: String(start + i + 1), event }));
-      return concat(from(past), entry.ended ? EMPTY : entry.live.asObservable());
+      // By hand rather than `concat`: every live event would pass through its inner subscriber.
+      return new Observable<LoggedEvent>((subscriber) => {
+        const log = entry.log;
+        for (let i = start; i < log.length && !subscriber.closed; i++) subscriber.next({ id: String(i + 1), event: log[i]! });
+        if (entry.ended) subscriber.complete();
+        else return entry.live.subscribe(subscriber);
+        return undefined;
+      });
     });
   }
 

@@ -1,4 +1,4 @@
-import { defer, finalize, type Observable } from 'rxjs';
+import { Observable } from 'rxjs';
 import type { AnyAgent } from '../agent/agent.js';
 import type { StreamEvent } from '../events/stream-event.js';
 import type { RunOptions } from '../run/run-options.js';
@@ -115,9 +115,11 @@ export function serveRuns(options: ServeRunsOptions): RunsHandler {
   /** The run's events for one reader, who counts as attached while reading. */
   const stream = (id: string, after?: string, headers?: Record<string, string>): Response => {
     const send = (control: RunControl) => void registry.send(id, control).catch(() => undefined);
-    const events$: Observable<LoggedEvent> = defer(() => {
+    // The log's events reach the response's subscriber directly (no operator between them: every event would pass it).
+    const events$ = new Observable<LoggedEvent>((subscriber) => {
       send({ type: 'attached' });
-      return registry.events(id, after).pipe(finalize(() => send({ type: 'detached' })));
+      registry.events(id, after).subscribe(subscriber);
+      return () => send({ type: 'detached' });
     });
     return sseResponse(id, events$, heartbeatMs, headers);
   };

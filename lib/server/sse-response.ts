@@ -1,4 +1,5 @@
 import type { Observable, Subscription } from 'rxjs';
+import { eventJson } from './event-json.js';
 import type { LoggedEvent } from './run-registry.js';
 
 /** Response headers of every event stream. */
@@ -28,7 +29,8 @@ export function sseResponse(
   let subscription: Subscription | undefined;
   let heartbeat: ReturnType<typeof setInterval> | undefined;
   let flushing: ReturnType<typeof setTimeout> | undefined;
-  let pending = `event: run\ndata: ${JSON.stringify({ id: runId })}\n\n`;
+  // Frames of the burst, joined once: cheaper than growing a string frame by frame.
+  const pending = [`event: run\ndata: ${JSON.stringify({ id: runId })}\n\n`];
   const stop = () => {
     clearTimeout(flushing);
     clearInterval(heartbeat);
@@ -38,11 +40,11 @@ export function sseResponse(
     start(controller) {
       const flush = () => {
         flushing = undefined;
-        if (pending) controller.enqueue(encoder.encode(pending));
-        pending = '';
+        if (pending.length > 0) controller.enqueue(encoder.encode(pending.join('')));
+        pending.length = 0;
       };
       const write = (frame: string) => {
-        pending += frame;
+        if (frame) pending.push(frame);
         flushing ??= setTimeout(flush, 0);
       };
       const end = (frame = '') => {
@@ -51,10 +53,10 @@ export function sseResponse(
         flush();
         controller.close();
       };
-      write('');
+      flushing = setTimeout(flush, 0);
       if (heartbeatMs > 0 && Number.isFinite(heartbeatMs)) heartbeat = setInterval(() => write(': ping\n\n'), heartbeatMs);
       subscription = events$.subscribe({
-        next: ({ id, event }) => write(`id: ${id}\ndata: ${JSON.stringify(event)}\n\n`),
+        next: ({ id, event }) => write(`id: ${id}\ndata: ${eventJson(event)}\n\n`),
         error: (error: unknown) => {
           const message = error instanceof RangeError ? error.message : "The run's events cannot be read.";
           end(`event: error\ndata: ${JSON.stringify({ message })}\n\n`);
