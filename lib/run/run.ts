@@ -1,4 +1,4 @@
-import { asyncScheduler, EMPTY, Observable, type Subscriber, type Subscription, type TeardownLogic, takeUntil, tap } from 'rxjs';
+import { asyncScheduler, EMPTY, Observable, type Subscriber, type Subscription, type TeardownLogic, tap } from 'rxjs';
 import type { AgentFor } from '../agent/agent.js';
 import type { RunOutput } from '../agent/run-output.js';
 import { validateAgent } from '../agent/validate-agent.js';
@@ -19,6 +19,7 @@ import { type Resumption, resumeFrom } from './resume-from.js';
 import { nestedApprovals } from './run-tools.js';
 import { sequence, type StepSource } from '../util/sequence.js';
 import { reserveFinalizers } from '../util/reserve-finalizers.js';
+import { until } from '../util/until.js';
 import type { NestedRunner } from '../tools/tool.js';
 
 /**
@@ -116,7 +117,7 @@ class RunCourse<TContext> implements StepSource<StreamEvent<unknown>>, RunEnding
     if (state.outcome) return EMPTY;
     const { session, suspendOnApproval } = state.options;
     const agents$ = session ? sequence(loadHistory(state), () => this.agents()) : this.agents();
-    return this.controls || suspendOnApproval ? agents$.pipe(takeUntil(state.stop$)) : agents$;
+    return this.controls || suspendOnApproval ? agents$.pipe(until(state.stop$)) : agents$;
   }
 
   private agents(): Observable<StreamEvent<unknown>> {
