@@ -213,6 +213,9 @@ const commonNotes = [
     '`__name(fn, …)`; that cost about 6 KB of heap per run and a visible share of the throughput, none of which the published build has.',
   'rxjs-agents runs with its defaults: tracing is on, and since no OpenTelemetry tracer provider is registered the library creates no span (it checks at subscribe).',
   'Text and slow-stream runs use agents without tools (the raw client sends none); the tool loop and tool abort use one function tool.',
+  "rxjs-agents' OpenAI models make each request with the `openai` client (`create(…).asResponse()`: its URL, headers, auth and HTTP errors) and read the streamed body themselves " +
+    "(one `read()` a chunk, events parsed synchronously by eventsource-parser, with the rules of the client's `Stream`); the raw column iterates the client's `Stream`, " +
+    'which hands each event through four async generators. Most of the difference in the streaming and stream-length sections is that; @openai/agents iterates the `Stream` as raw does.',
   'Per-turn figures are steady state, as on a server that has served a few hundred turns: every contender first runs a warm-up in the same process ' +
     '(the tool-loop headline 40 loops of 10 turns, the tools curve 40 loops before its first point, the history curve 300 turns before its first point, the stream-length curve 20 runs before its first). No gc is forced between timed repetitions (see `timed` and `pairedTimed` in bench/lib/measure.mjs). ' +
     "Cold, V8 has not yet optimized a library's code: measured in a fresh process, rxjs-agents' tool-loop turns take about 1.5× raw over the first 20 loops of 10 turns " +
