@@ -118,8 +118,12 @@ export function serveRuns(options: ServeRunsOptions): RunsHandler {
     // The log's events reach the response's subscriber directly (no operator between them: every event would pass it).
     const events$ = new Observable<LoggedEvent>((subscriber) => {
       send({ type: 'attached' });
-      registry.events(id, after).subscribe(subscriber);
-      return () => send({ type: 'detached' });
+      try {
+        registry.events(id, after).subscribe(subscriber);
+      } finally {
+        // Also when a registry throws instead of answering an Observable that errors.
+        subscriber.add(() => send({ type: 'detached' }));
+      }
     });
     return sseResponse(id, events$, heartbeatMs, headers);
   };

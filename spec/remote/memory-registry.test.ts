@@ -1,8 +1,9 @@
-import { firstValueFrom, toArray } from 'rxjs';
+import { firstValueFrom, NEVER, toArray } from 'rxjs';
 import { describe, expect, it } from 'vitest';
-import type { WireEvent } from '../../lib/index.js';
-import { type LoggedEvent, MemoryRunRegistry } from '../../lib/server/index.js';
-import { remoteRunSuite } from './remote-runs.suite.js';
+import { Agent, type Model, type WireEvent } from '../../lib/index.js';
+import { type LoggedEvent, MemoryRunRegistry, type RunControl, type RunRegistry, serveRuns } from '../../lib/server/index.js';
+import { observedRegistry } from './observed-registry.js';
+import { eventually, remoteRunSuite } from './remote-runs.suite.js';
 
 remoteRunSuite('in-memory', () => new MemoryRunRegistry());
 
@@ -28,5 +29,40 @@ describe('MemoryRunRegistry', () => {
     // A reader after the end replays the whole log and completes; one from an id replays what follows it.
     expect((await firstValueFrom(registry.events('r1').pipe(toArray()))).length).toBe(6);
     expect((await firstValueFrom(registry.events('r1', '4').pipe(toArray()))).map((l) => l.id)).toEqual(['5', '6']);
+  });
+});
+
+describe('serveRuns with a registry that throws', () => {
+  it('a reader whose registry throws instead of answering an erroring Observable gets an error frame, and counts as detached again', async () => {
+    let broken = false;
+    const inner = new MemoryRunRegistry();
+    const throwing: RunRegistry = {
+      create: (record, receive) => inner.create(record, receive),
+      find: (id) => inner.find(id),
+      send: (id, control) => inner.send(id, control),
+      events: (id, after) => {
+        if (broken) throw new Error('the store is down');
+        return inner.events(id, after);
+      },
+    };
+    const { registry, delivered } = observedRegistry(throwing);
+    const controls: RunControl['type'][] = [];
+    delivered.subscribe((control) => controls.push(control.type));
+    // A model that never answers: the run stays in flight while readers come and go.
+    const silent: Model = { provider: 'test', modelName: 'silent', stream: () => NEVER };
+    const handler = serveRuns({ agents: { silent: new Agent({ name: 'Silent', model: silent }) }, registry, detachedGraceMs: Infinity, onError: () => undefined });
+    try {
+      const started = await handler(new Request('http://x/runs', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ agent: 'silent', input: 'Hi' }) }));
+      const id = started.headers.get('run-id')!;
+      await started.body!.cancel();
+      await eventually(() => controls.length === 2);
+      broken = true;
+      const again = await handler(new Request(`http://x/runs/${id}/events`));
+      expect(await again.text()).toContain('event: error');
+      await eventually(() => controls.length === 4);
+      expect(controls).toEqual(['attached', 'detached', 'attached', 'detached']);
+    } finally {
+      await handler.close();
+    }
   });
 });

@@ -21,7 +21,7 @@ export class OpenAIChatCompletionsModel extends OpenAIModel {
     // The client's own retries are off: the run retries (modelRetry), and unsubscribing stops its wait.
     return openAIStream(
       'Chat Completions',
-      (signal) => this.client.get().chat.completions.create(chatRequestBody(this.modelName, request), { signal, maxRetries: 0 }).asResponse(),
+      (signal) => this.client.get().chat.completions.create(chatRequestBody(this.modelName, request), { signal, maxRetries: 0 }),
       () => new ChatChunkTranslator(),
     );
   }

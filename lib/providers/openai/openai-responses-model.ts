@@ -57,7 +57,7 @@ export class OpenAIResponsesModel extends OpenAIModel {
     // The client's own retries are off: the run retries (modelRetry), and unsubscribing stops its wait.
     return openAIStream(
       'Responses',
-      (signal) => this.client.get().responses.create(responsesRequestBody(this.modelName, request, this.context), { signal, maxRetries: 0 }).asResponse(),
+      (signal) => this.client.get().responses.create(responsesRequestBody(this.modelName, request, this.context), { signal, maxRetries: 0 }),
       () => new ResponsesEventTranslator(this.context),
     );
   }

@@ -17,17 +17,25 @@ export interface StreamTranslator<TEvent> {
 }
 
 /**
+ * A streaming call of the `openai` client (its `APIPromise` of a `Stream`): typed by
+ * the events it streams; its HTTP response is read here (`asResponse()`), not its `Stream`.
+ * @internal
+ */
+export interface StreamingCall<TEvent> extends PromiseLike<AsyncIterable<TEvent>> {
+  asResponse(): Promise<Response>;
+}
+
+/**
  * A cold Observable over one OpenAI streaming request. On subscribe it opens the
- * request with a fresh `AbortController` (`open` answers the client's HTTP
- * response: `create(…).asResponse()`, whose body is read here); unsubscribing
- * aborts it, so the HTTP connection closes at once. Every provider event is
- * emitted as `raw` first, then translated; any failure errors the Observable with
- * a `ModelError`.
+ * request with a fresh `AbortController` and reads the response's body (see
+ * `readSseJson`); unsubscribing aborts it, so the HTTP connection closes at once.
+ * Every provider event is emitted as `raw` first, then translated; any failure
+ * errors the Observable with a `ModelError`.
  * @internal
  */
 export function openAIStream<TEvent>(
   api: OpenAIApiName,
-  open: (signal: AbortSignal) => PromiseLike<Response>,
+  open: (signal: AbortSignal) => StreamingCall<TEvent>,
   translator: () => StreamTranslator<TEvent>,
 ): Observable<ModelEvent> {
   return new Observable<ModelEvent>((subscriber) => {
@@ -53,10 +61,10 @@ class StreamRequest<TEvent> {
     private readonly translate: StreamTranslator<TEvent>,
   ) {}
 
-  async consume(open: (signal: AbortSignal) => PromiseLike<Response>): Promise<void> {
+  async consume(open: (signal: AbortSignal) => StreamingCall<TEvent>): Promise<void> {
     const { controller, subscriber } = this;
     try {
-      const response = await open(controller.signal);
+      const response = await open(controller.signal).asResponse();
       this.phase = 'stream';
       await readSseJson(response, controller.signal, (event) => this.event(event as TEvent));
       if (controller.signal.aborted) return;

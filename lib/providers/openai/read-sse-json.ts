@@ -7,7 +7,9 @@ import { readSse } from '../../util/read-sse.js';
  * `signal` aborts. It follows the rules of the `openai` client's own `Stream`:
  * `[DONE]` ends the events, data with an `error` field is the server's failure
  * (an `APIError`, thrown), data that is not JSON throws a `SyntaxError`; what
- * `each` throws stops the reading too.
+ * `each` throws stops the reading too. Unlike the `Stream`, an event without
+ * `data` (an `event:` line alone) is skipped, as `EventSource` skips it, rather
+ * than failing as malformed JSON.
  *
  * Why not the client's `Stream`: it hands each event through four async generators
  * (body chunks, SSE chunks, messages, events), a few promises and allocations an
