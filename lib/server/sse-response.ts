@@ -29,8 +29,7 @@ export function sseResponse(
   let subscription: Subscription | undefined;
   let heartbeat: ReturnType<typeof setInterval> | undefined;
   let flushing: ReturnType<typeof setTimeout> | undefined;
-  // Frames of the burst, joined once: cheaper than growing a string frame by frame.
-  const pending = [`event: run\ndata: ${JSON.stringify({ id: runId })}\n\n`];
+  let pending = `event: run\ndata: ${JSON.stringify({ id: runId })}\n\n`;
   const stop = () => {
     clearTimeout(flushing);
     clearInterval(heartbeat);
@@ -40,11 +39,11 @@ export function sseResponse(
     start(controller) {
       const flush = () => {
         flushing = undefined;
-        if (pending.length > 0) controller.enqueue(encoder.encode(pending.join('')));
-        pending.length = 0;
+        if (pending) controller.enqueue(encoder.encode(pending));
+        pending = '';
       };
       const write = (frame: string) => {
-        if (frame) pending.push(frame);
+        pending += frame;
         flushing ??= setTimeout(flush, 0);
       };
       const end = (frame = '') => {
