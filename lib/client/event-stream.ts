@@ -11,9 +11,10 @@ export type EventStreamMessage =
 export type FetchLike = (input: string, init: RequestInit) => Promise<Response>;
 
 /**
- * One streaming request as an Observable of its SSE messages (see `readSse`). Unsubscribing aborts the request. With `settle`, an
- * unsubscribe before the response arrived waits for it (and hands it to `settle`)
- * before aborting, so whoever started something on the server can learn what.
+ * One streaming request as an Observable of its SSE messages (see `readSse`).
+ * Unsubscribing aborts the request. With `settle`, an unsubscribe before the
+ * response arrived waits for it (and hands it to `settle`) before aborting, so
+ * whoever started something on the server can learn what.
  * A refusal, a network failure or an `event: error` frame errors with a `RemoteRunError`.
  */
 export function eventStream(

@@ -52,7 +52,7 @@ export function sseResponse(
         flush();
         controller.close();
       };
-      flushing = setTimeout(flush, 0);
+      write('');
       if (heartbeatMs > 0 && Number.isFinite(heartbeatMs)) heartbeat = setInterval(() => write(': ping\n\n'), heartbeatMs);
       subscription = events$.subscribe({
         next: ({ id, event }) => write(`id: ${id}\ndata: ${eventJson(event)}\n\n`),
