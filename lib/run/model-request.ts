@@ -1,5 +1,6 @@
 import { toJSONSchema } from 'zod/v4/core';
 import type { AgentFor } from '../agent/agent.js';
+import { withInputView } from '../model/input-view.js';
 import type { ModelRequest, OutputSchema, ToolDefinition } from '../model/model.js';
 import { isStrictSchema, toModelJsonSchema } from '../tools/strict-schema.js';
 import type { RunState } from './run-state.js';
@@ -7,14 +8,19 @@ import type { RunState } from './run-state.js';
 /** The request for the next model call of the agent in charge. */
 export function modelRequest<TContext>(state: RunState<TContext>, instructions: string | undefined): ModelRequest {
   const agent = state.agent;
-  return {
+  const input = state.modelInput();
+  const request: ModelRequest = {
     instructions,
-    input: state.modelInput(),
+    // Joined when read (see inputView): a model continuing a stored response reads only the end.
+    get input() {
+      return input.toArray();
+    },
     tools: toolDefinitions(state.tools, agent.handoffs),
     ...(agent.hostedTools.length > 0 ? { hostedTools: agent.hostedTools } : {}),
     settings: agent.modelSettings,
     outputSchema: outputSchema(agent),
   };
+  return withInputView(request, input);
 }
 
 /** The definitions of the tools and handoffs, in that order (a shared empty list when there are none). */

@@ -1,5 +1,6 @@
 import type { StreamEvent } from '../events/stream-event.js';
 import type { ToolCallRunItem } from '../items/run-item.js';
+import { wholeView } from '../session/history-view.js';
 import type { ToolApprovalDecision } from '../tools/approval-desk.js';
 import type { Observable } from 'rxjs';
 import type { RunState } from './run-state.js';
@@ -20,7 +21,7 @@ export function resumeFrom<TContext>(state: RunState<TContext>, { suspended, dec
   state.turn = suspended.turn;
   state.usage = suspended.usage;
   // With a session the history is read from it (it holds the same); without, it comes with the state.
-  if (!state.options.session) state.past = suspended.history;
+  if (!state.options.session) state.past = wholeView(suspended.history);
   const agentName = state.agent.name;
   const batch = suspended.calls.map((c): ToolCallRunItem => ({ type: 'tool_call', agentName, rawItem: c.call }));
   state.items.push(...batch);

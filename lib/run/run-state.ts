@@ -14,11 +14,14 @@ import { ApprovalDesk } from '../tools/approval-desk.js';
 import type { Tool } from '../tools/tool.js';
 import type { NestedRunner } from '../tools/tool.js';
 import { noTracing, type RunTracing } from '../tracing/run-tracing.js';
+import { type HistoryView, wholeView } from '../session/history-view.js';
 import { InjectQueue } from './inject-queue.js';
+import { JoinedHistory } from './joined-history.js';
 import { type SuspendedRun, suspendedRunVersion } from './suspended-run.js';
 import type { RunOptions } from './run-options.js';
 
 const none: readonly never[] = [];
+const noHistory: HistoryView = wholeView(none);
 
 /** Why tools and spans stop when nothing more specific is known: the subscriber left. */
 export const defaultStopReason = 'the run was unsubscribed';
@@ -55,7 +58,7 @@ export class RunState<TContext> {
   /** The tools of the agent in charge, as its tool sources last listed them (see `withAgentTools`). */
   tools: readonly Tool<TContext>[] = none;
   /** History read from the session at start. */
-  past: readonly InputItem[] = none;
+  past: HistoryView = noHistory;
   /** Every item the run produced, in order: recorded by `recordItems`. */
   readonly items: RunItem[] = [];
   readonly injections = new InjectQueue();
@@ -170,12 +173,10 @@ export class RunState<TContext> {
   }
 
   /** The model input: history, the run's input, then what the run produced (as a handoff filter left it). */
-  modelInput(): InputItem[] {
-    // One concat: a long history is copied once, into an array of its final length
-    // (pushing onto a copy would copy it again as the array grows), and faster than spreading.
+  modelInput(): JoinedHistory {
     const produced = this.produced(this.filtered?.from ?? 0);
-    if (this.filtered) return this.filtered.history.concat(produced);
-    return this.past.concat(this.inputStored ? none : this.input, produced);
+    if (this.filtered) return new JoinedHistory(wholeView(this.filtered.history), produced);
+    return new JoinedHistory(this.past, this.history(false, produced));
   }
 
   /** Hands the run to the pending handoff's agent, shaping the history it will see. */
@@ -183,7 +184,7 @@ export class RunState<TContext> {
     const next = this.pendingHandoff;
     if (!next) return false;
     this.pendingHandoff = undefined;
-    if (next.inputFilter) this.filtered = { history: next.inputFilter(this.modelInput()), from: this.items.length };
+    if (next.inputFilter) this.filtered = { history: next.inputFilter(this.modelInput().toArray()), from: this.items.length };
     this.agent = next.agent as unknown as AgentFor<TContext>;
     return true;
   }
@@ -194,12 +195,12 @@ export class RunState<TContext> {
 
   /**
    * What the run adds to the session: its input (unless stored already), its
-   * items, and, at the end, injected input no model call took; after `before`
-   * (the session's history, for the result: one array, not a copy of a copy).
+   * items (or `produced`, those of them a handoff filter left), and, at the end,
+   * injected input no model call took.
    */
-  history(withUnconsumed = false, before: readonly InputItem[] = none): InputItem[] {
-    // One concat, as in `modelInput`.
-    return before.concat(this.inputStored ? none : this.input, this.produced(0), withUnconsumed ? this.injections.peek() : none);
+  history(withUnconsumed = false, produced = this.produced(0)): InputItem[] {
+    // One concat: into an array of its final length, and faster than spreading.
+    return (this.inputStored ? none : this.input).concat(produced, withUnconsumed ? this.injections.peek() : none);
   }
 
   /** The history items of what the run produced, from `items[from]` on. */
@@ -263,7 +264,7 @@ export class RunState<TContext> {
     this.suspended = {
       version: suspendedRunVersion,
       agent: this.agent.name,
-      history: this.modelInput(),
+      history: this.modelInput().toArray(),
       calls: calls.map(({ rawItem: call }) => ({
         call,
         ...(outputs.has(call.call_id) ? { output: outputs.get(call.call_id) } : { arguments: waiting.get(call.call_id) }),
@@ -278,11 +279,15 @@ export class RunState<TContext> {
 
   result(): RunResult<unknown> {
     const outcome = this.outcome ?? { status: 'failed' };
+    // Joined when read: a caller that never reads the history of a long conversation does not pay for its copy.
+    const history = new JoinedHistory(this.past, this.history(true));
     return {
       status: outcome.status,
       finalOutput: outcome.finalOutput,
       items: [...this.items],
-      history: this.history(true, this.past),
+      get history() {
+        return history.toArray();
+      },
       unconsumedInput: [...this.injections.peek()],
       usage: this.usage,
       lastAgent: String(this.agent?.name),

@@ -6,6 +6,8 @@ import { AgentsError, UserError } from '../errors/agents-error.js';
 import type { StreamEvent } from '../events/stream-event.js';
 import type { RunInput } from '../items/input-item.js';
 import { validateRunInput } from '../items/validate-input.js';
+import { type HistoryView, type ViewableHistory, viewHistory, wholeView } from '../session/history-view.js';
+import type { Session } from '../session/session.js';
 import { SessionWriter, sessionError, writesSettled } from '../session/session-writer.js';
 import { createRunTracing } from '../tracing/create-run-tracing.js';
 import { boundedCall, type BoundedCallFailure } from '../util/bounded-call.js';
@@ -179,15 +181,21 @@ function loadHistory<TContext>(state: RunState<TContext>): Observable<never> {
   // One Observable over the reads, rather than defer, from, tap and ignoreElements: every session run reads.
   return new Observable<never>((subscriber) => {
     writesSettled(session)
-      .then(() => boundedCall(() => session.getItems(), timeoutMs, scheduler))
+      .then(() => boundedCall(() => readHistory(session), timeoutMs, scheduler))
       .then(
-        (items) => {
-          state.past = items;
+        (past) => {
+          state.past = past;
           subscriber.complete();
         },
         (failure: BoundedCallFailure) => subscriber.error(sessionError('getItems', session, failure, timeoutMs)),
       );
   });
+}
+
+/** The session's history: its view when it hands one out (no copy), else what `getItems` gives. */
+function readHistory(session: Session): Promise<HistoryView> {
+  const view = (session as Partial<ViewableHistory>)[viewHistory]?.();
+  return view ? Promise.resolve(view) : Promise.resolve(session.getItems()).then(wholeView);
 }
 
 /** What a nested run (an agent used as a tool) inherits from this one: not the model override, which is this run's. */

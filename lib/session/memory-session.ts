@@ -1,9 +1,13 @@
 import type { InputItem } from '../items/input-item.js';
+import { type HistoryView, type ViewableHistory, viewHistory, wholeView } from './history-view.js';
 import type { Session } from './session.js';
 
 /** A {@link Session} kept in memory, for tests, demos and short-lived processes. */
-export class MemorySession implements Session {
-  /** Its own array: never handed out (reads get a copy), so appending in place is safe. */
+export class MemorySession implements Session, ViewableHistory {
+  /**
+   * Its own array, only ever appended to in place (`clear` starts a new one): reads
+   * get a copy, a run a view of its first items, which never change.
+   */
   private items: InputItem[];
 
   constructor(
@@ -22,6 +26,12 @@ export class MemorySession implements Session {
     // Appended in place: a write costs what it adds, not the length of the history.
     for (const item of items) this.items.push(item);
     return Promise.resolve();
+  }
+
+  /** @internal The history for a run, without a copy (a long conversation's turn then costs what it adds). */
+  [viewHistory](): HistoryView | undefined {
+    // A subclass that reads its history its own way (a window, a filter) is read through its getItems.
+    return this.getItems === MemorySession.prototype.getItems ? wholeView(this.items) : undefined;
   }
 
   clear(): Promise<void> {

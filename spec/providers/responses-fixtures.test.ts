@@ -3,7 +3,9 @@ import { describe, expect, it } from 'vitest';
 import {
   Agent,
   type AgentOptions,
+  type InputItem,
   MemorySession,
+  type Model,
   ModelBehaviorError,
   run,
   type StreamEvent,
@@ -256,6 +258,25 @@ describe("continuation with previous_response_id", () => {
     }
     expect(requests[1]!.body.input).toEqual([{ type: 'function_call_output', call_id: 'call_1_1', output: '18°C in City 0' }]);
     expect(requests[2]!.body.input).toEqual([{ role: 'user', content: 'Question 1?' }]);
+  });
+
+  it('a model wrapper that adds to the input: the continued request sends what the wrapper gave, not the run\'s own input', async () => {
+    const session = new MemorySession();
+    const inner = model('gpt-4.1', { continuation: 'previous_response_id' });
+    const reminder: InputItem = { role: 'developer', content: 'Answer in one line.' };
+    const wrapper: Model = {
+      provider: inner.provider,
+      modelName: inner.modelName,
+      stream: (request) => inner.stream({ ...request, input: [...request.input, reminder] }),
+    };
+    fx.server.enqueue({ text: 'Hello.' }, { text: 'Fine.' });
+    await runAll(run(agent(inner), 'Hi', { session }));
+    const { result } = await runAll(run(new Agent({ name: 'Assistant', model: wrapper }), 'How are you?', { session }));
+    expect(result.status).toBe('completed');
+    const second = fx.server.requests[1]!;
+    expect(second.status).toBe(200);
+    expect(second.body.previous_response_id).toBe('resp_1');
+    expect(second.body.input).toEqual([{ role: 'user', content: 'How are you?' }, reminder]);
   });
 
   it('an aborted turn is not trusted to be stored: its call, answered, is sent again and the chain goes on', async () => {

@@ -21,6 +21,28 @@ describe('sessions: nothing lost', () => {
     expect(kinds(await session.getItems())).toHaveLength(6);
   });
 
+  it('a MemorySession subclass that reads a window of its history: the model sees the window, not the whole', async () => {
+    class LastTwo extends MemorySession {
+      override async getItems(): Promise<readonly InputItem[]> {
+        return (await super.getItems()).slice(-2);
+      }
+    }
+    const session = new LastTwo(undefined, [
+      { role: 'user', content: 'a' },
+      { role: 'assistant', content: 'b' },
+      { role: 'user', content: 'c' },
+      { role: 'assistant', content: 'd' },
+    ]);
+    const model = new ScriptedModel({ turns: [{ text: 'e' }] });
+    const result = await firstValueFrom(run(new Agent({ name: 'A', model }), 'f', { session }).pipe(toResult()));
+    expect(model.requests[0]!.input).toEqual([
+      { role: 'user', content: 'c' },
+      { role: 'assistant', content: 'd' },
+      { role: 'user', content: 'f' },
+    ]);
+    expect(kinds(result.history)).toEqual(['user', 'assistant', 'user', 'assistant']);
+  });
+
   it('a failed run keeps its input and completed items, with open calls paired', async () => {
     const session = new MemorySession();
     const model = new ScriptedModel({

@@ -1,4 +1,5 @@
 import type { InputItem } from '../../items/input-item.js';
+import type { InputView } from '../../model/input-view.js';
 
 /** Where a continued request starts: the stored response it continues, and the history index of its last item. */
 export interface ResponseAnchor {
@@ -40,9 +41,9 @@ export class ResponseAnchors {
    * The latest stored response whose last output item is in `items`: everything
    * up to that item is on the server already.
    */
-  find(items: readonly InputItem[]): ResponseAnchor | undefined {
+  find(items: InputView): ResponseAnchor | undefined {
     for (let index = items.length - 1; index >= 0; index--) {
-      const id = itemId(items[index]!);
+      const id = itemId(items.at(index)!);
       const responseId = id === undefined ? undefined : this.owners.get(id);
       if (responseId !== undefined) return this.last.get(responseId) === id ? { responseId, index } : undefined;
     }

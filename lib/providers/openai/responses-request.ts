@@ -1,5 +1,6 @@
 import type { ResponseCreateParamsStreaming, ToolChoiceFunction, ToolChoiceOptions } from 'openai/resources/responses/responses';
 import { UserError } from '../../errors/agents-error.js';
+import { inputView } from '../../model/input-view.js';
 import type { ModelRequest, ToolDefinition } from '../../model/model.js';
 import type { ToolChoice } from '../../model/model-settings.js';
 import type { ResponseAnchors } from './response-anchors.js';
@@ -32,8 +33,9 @@ export function responsesRequestBody(model: string, request: ModelRequest, conte
   const extra = settings.extraBody ?? {};
   const anchors = context.anchors;
   const store = anchors !== undefined || extra['store'] === true;
-  const anchor = anchors?.find(request.input);
-  const items = anchor ? request.input.slice(anchor.index + 1) : request.input;
+  // Through the view: a continued request reads only the end of the history.
+  const anchor = anchors?.find(inputView(request));
+  const items = anchor ? inputView(request).slice(anchor.index + 1) : request.input;
   const body: ResponseCreateParamsStreaming = {
     model,
     input: toResponsesInput(items, { serverHas: (item) => store && (anchors === undefined || anchors.stored(item.id)) }),
