@@ -1,4 +1,4 @@
-import { defer, Observable, Subject, throwError } from 'rxjs';
+import { defer, Observable, type Subscriber, throwError } from 'rxjs';
 import type { TerminalRunStatus } from '../events/run-status.js';
 import { terminalStatusOf } from './terminal-status-of.js';
 import type { WireEvent } from '../events/event-codec.js';
@@ -13,7 +13,11 @@ export interface MemoryRunRegistryOptions {
 interface Entry {
   readonly record: RunRecord;
   readonly log: WireEvent[];
-  readonly live: Subject<LoggedEvent>;
+  /**
+   * The readers following live events: a list replaced, never changed, when one comes
+   * or goes (what a Subject does, without its allocations on every event).
+   */
+  readers: readonly Subscriber<LoggedEvent>[];
   readonly receive: ControlReceiver;
   status?: TerminalRunStatus;
   ended: boolean;
@@ -46,19 +50,24 @@ export class MemoryRunRegistry implements RunRegistry {
   async create(record: RunRecord, receive: ControlReceiver): Promise<OwnedRun> {
     this.sweep();
     if (this.runs.has(record.id)) throw new RangeError(`A run with id ${record.id} already exists.`);
-    const entry: Entry = { record, log: [], live: new Subject(), receive, ended: false };
+    const entry: Entry = { record, log: [], readers: [], receive, ended: false };
     this.runs.set(record.id, entry);
     return {
       append: (event) => {
         if (entry.ended) throw new RangeError(`Run ${record.id} is over: nothing more can be appended.`);
         entry.status ??= terminalStatusOf(event);
         entry.log.push(event);
-        entry.live.next({ id: String(entry.log.length), event });
+        const readers = entry.readers;
+        if (readers.length === 0) return;
+        const logged = { id: String(entry.log.length), event };
+        for (let i = 0; i < readers.length; i++) readers[i]!.next(logged);
       },
       end: async () => {
         if (entry.ended) return;
         entry.ended = true;
-        entry.live.complete();
+        const readers = entry.readers;
+        entry.readers = [];
+        for (const reader of readers) reader.complete();
         this.finished.push({ id: record.id, expiresAt: performance.now() + this.retainMs });
       },
     };
@@ -82,9 +91,14 @@ export class MemoryRunRegistry implements RunRegistry {
       return new Observable<LoggedEvent>((subscriber) => {
         const log = entry.log;
         for (let i = start; i < log.length && !subscriber.closed; i++) subscriber.next({ id: String(i + 1), event: log[i]! });
-        if (entry.ended) subscriber.complete();
-        else return entry.live.subscribe(subscriber);
-        return undefined;
+        if (entry.ended) {
+          subscriber.complete();
+          return undefined;
+        }
+        entry.readers = [...entry.readers, subscriber];
+        return () => {
+          entry.readers = entry.readers.filter((reader) => reader !== subscriber);
+        };
       });
     });
   }

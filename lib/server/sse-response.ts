@@ -1,5 +1,5 @@
 import type { Observable, Subscription } from 'rxjs';
-import { eventJson } from './event-json.js';
+import { eventFrame } from './event-frame.js';
 import type { LoggedEvent } from './run-registry.js';
 
 /** Response headers of every event stream. */
@@ -55,7 +55,7 @@ export function sseResponse(
       write('');
       if (heartbeatMs > 0 && Number.isFinite(heartbeatMs)) heartbeat = setInterval(() => write(': ping\n\n'), heartbeatMs);
       subscription = events$.subscribe({
-        next: ({ id, event }) => write(`id: ${id}\ndata: ${eventJson(event)}\n\n`),
+        next: ({ id, event }) => write(eventFrame(id, event)),
         error: (error: unknown) => {
           const message = error instanceof RangeError ? error.message : "The run's events cannot be read.";
           end(`event: error\ndata: ${JSON.stringify({ message })}\n\n`);

@@ -30,6 +30,37 @@ describe('MemoryRunRegistry', () => {
     expect((await firstValueFrom(registry.events('r1').pipe(toArray()))).length).toBe(6);
     expect((await firstValueFrom(registry.events('r1', '4').pipe(toArray()))).map((l) => l.id)).toEqual(['5', '6']);
   });
+
+  it('readers come and go from inside each other\'s handlers: each gets every event once, in order, and none after it left', async () => {
+    const registry = new MemoryRunRegistry();
+    const owned = await registry.create({ id: 'r2', identity: 'me', agent: 'A' }, () => true);
+    const first: string[] = [];
+    const second: string[] = [];
+    const late: string[] = [];
+    const completed: string[] = [];
+    const leaving = registry.events('r2').subscribe({
+      next: (logged) => {
+        first.push(logged.id);
+        // Leaves on the third event, from its own handler.
+        if (logged.id === '3') leaving.unsubscribe();
+      },
+      complete: () => completed.push('first'),
+    });
+    registry.events('r2').subscribe({
+      next: (logged) => {
+        second.push(logged.id);
+        // A reader that joins from another reader's handler, after event 2: it replays 1 and 2, then follows live.
+        if (logged.id === '2') registry.events('r2').subscribe({ next: (l) => late.push(l.id), complete: () => completed.push('late') });
+      },
+      complete: () => completed.push('second'),
+    });
+    for (let n = 1; n <= 5; n++) owned.append(delta(n));
+    await owned.end();
+    expect(first).toEqual(['1', '2', '3']);
+    expect(second).toEqual(['1', '2', '3', '4', '5']);
+    expect(late).toEqual(['1', '2', '3', '4', '5']);
+    expect(completed).toEqual(['second', 'late']);
+  });
 });
 
 describe('serveRuns with a registry that throws', () => {
