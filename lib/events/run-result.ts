@@ -12,7 +12,11 @@ export interface RunResult<TOutput = string> {
   readonly finalOutput: TOutput | undefined;
   /** Every item the run produced, in order. */
   readonly items: readonly RunItem[];
-  /** The run's input followed by every item it produced, paired and ready to continue from. */
+  /**
+   * The conversation, paired and ready to continue from: the session's history (with a
+   * session), the run's input, then every item the run produced. Joined into one array
+   * when first read, so a run of a long conversation whose history nobody reads does not copy it.
+   */
   readonly history: readonly InputItem[];
   /** Injected input that never reached the model (the run ended first). It is kept in the session too. */
   readonly unconsumedInput: readonly InputItem[];

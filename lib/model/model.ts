@@ -26,6 +26,12 @@ export interface OutputSchema {
 /** Everything a model needs for one call. */
 export interface ModelRequest {
   readonly instructions?: string;
+  /**
+   * The whole history the model answers. In a request the run made, joined into one
+   * array when first read: a model that continues a stored response reads only the
+   * items after it (the OpenAI Responses model with `continuation`), and then a turn of
+   * a long conversation copies nothing the length of the history.
+   */
   readonly input: readonly InputItem[];
   readonly tools: readonly ToolDefinition[];
   /** Tools the provider runs itself (web search, code interpreter…), declared as the provider expects them. */
