@@ -8,24 +8,28 @@ export interface InputView {
   slice(start: number): readonly InputItem[];
 }
 
-const views = new WeakMap<ModelRequest, InputView>();
+/** The views behind run-made requests, by the getter of their `input`. */
+const views = new WeakMap<() => unknown, InputView>();
 
 /**
- * Records `view` as the input of `request`, whose `input` joins it when read: a run
- * continuing a long stored conversation hands its model the history without copying it.
+ * Records `view` as what the getter of `request.input` joins (see `modelRequest`): a
+ * run continuing a long stored conversation hands its model the history without copying it.
  * @internal
  */
 export function withInputView(request: ModelRequest, view: InputView): ModelRequest {
-  views.set(request, view);
+  const get = Object.getOwnPropertyDescriptor(request, 'input')?.get;
+  if (get) views.set(get, view);
   return request;
 }
 
 /**
- * The request's input as a view: the run's own, when it made the request, else the
- * `input` array (which is one). A model that needs only the end of a long history
- * (one continuing a stored response) reads it through this.
+ * The request's input as a view: the run's own while `input` is still the getter the
+ * run made (a copy of the request, an assigned or redefined `input` is read as it is),
+ * else the `input` array, which is one. A model that needs only the end of a long
+ * history (one continuing a stored response) reads it through this.
  * @internal
  */
 export function inputView(request: ModelRequest): InputView {
-  return views.get(request) ?? request.input;
+  const get = Object.getOwnPropertyDescriptor(request, 'input')?.get;
+  return (get && views.get(get)) || request.input;
 }

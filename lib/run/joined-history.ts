@@ -20,15 +20,20 @@ export class JoinedHistory {
     return this.past.length + this.after.length;
   }
 
+  /** The item at `index` (from the end when negative), as `Array.prototype.at`. */
   at(index: number): InputItem | undefined {
     const { past } = this;
+    index = Math.trunc(index) || 0;
     if (index < 0) index += this.length;
+    if (index < 0) return undefined;
     return index < past.length ? past.items[index] : this.after[index - past.length];
   }
 
-  /** The items from `start` on (a new array). */
+  /** The items from `start` on (from the end when negative), a new array, as `Array.prototype.slice`. */
   slice(start: number): InputItem[] {
     const { past } = this;
+    start = Math.trunc(start) || 0;
+    if (start < 0) start = Math.max(0, start + this.length);
     if (start >= past.length) return this.after.slice(start - past.length);
     return past.items.slice(start, past.length).concat(this.after);
   }

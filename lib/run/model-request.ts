@@ -1,5 +1,6 @@
 import { toJSONSchema } from 'zod/v4/core';
 import type { AgentFor } from '../agent/agent.js';
+import type { InputItem } from '../items/input-item.js';
 import { withInputView } from '../model/input-view.js';
 import type { ModelRequest, OutputSchema, ToolDefinition } from '../model/model.js';
 import { isStrictSchema, toModelJsonSchema } from '../tools/strict-schema.js';
@@ -14,6 +15,10 @@ export function modelRequest<TContext>(state: RunState<TContext>, instructions: 
     // Joined when read (see inputView): a model continuing a stored response reads only the end.
     get input() {
       return input.toArray();
+    },
+    // A model wrapper may still replace it: the new array is what every reader then sees.
+    set input(value: readonly InputItem[]) {
+      Object.defineProperty(this, 'input', { value, writable: true, enumerable: true, configurable: true });
     },
     tools: toolDefinitions(state.tools, agent.handoffs),
     ...(agent.hostedTools.length > 0 ? { hostedTools: agent.hostedTools } : {}),

@@ -31,7 +31,7 @@ export class MemorySession implements Session, ViewableHistory {
   /** @internal The history for a run, without a copy (a long conversation's turn then costs what it adds). */
   [viewHistory](): HistoryView | undefined {
     // A subclass that reads its history its own way (a window, a filter) is read through its getItems.
-    return this.getItems === MemorySession.prototype.getItems ? wholeView(this.items) : undefined;
+    return this.getItems === ownGetItems ? wholeView(this.items) : undefined;
   }
 
   clear(): Promise<void> {
@@ -39,3 +39,6 @@ export class MemorySession implements Session, ViewableHistory {
     return Promise.resolve();
   }
 }
+
+/** `getItems` as the class defines it: a subclass's, or a spy or patch put on the prototype later, is another. */
+const ownGetItems = MemorySession.prototype.getItems;

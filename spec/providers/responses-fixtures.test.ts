@@ -6,6 +6,7 @@ import {
   type InputItem,
   MemorySession,
   type Model,
+  type ModelRequest,
   ModelBehaviorError,
   run,
   type StreamEvent,
@@ -260,14 +261,21 @@ describe("continuation with previous_response_id", () => {
     expect(requests[2]!.body.input).toEqual([{ role: 'user', content: 'Question 1?' }]);
   });
 
-  it('a model wrapper that adds to the input: the continued request sends what the wrapper gave, not the run\'s own input', async () => {
+  it.each([
+    ['spreads the request', (request: ModelRequest, input: readonly InputItem[]): ModelRequest => ({ ...request, input })],
+    ['assigns its input', (request: ModelRequest, input: readonly InputItem[]): ModelRequest => {
+      (request as { input: readonly InputItem[] }).input = input;
+      return request;
+    }],
+    ['redefines its input', (request: ModelRequest, input: readonly InputItem[]): ModelRequest => Object.defineProperty(request, 'input', { value: input })],
+  ] as const)('a model wrapper that %s to add to it: the continued request sends what the wrapper gave, not the run\'s own input', async (_how, reshape) => {
     const session = new MemorySession();
     const inner = model('gpt-4.1', { continuation: 'previous_response_id' });
     const reminder: InputItem = { role: 'developer', content: 'Answer in one line.' };
     const wrapper: Model = {
       provider: inner.provider,
       modelName: inner.modelName,
-      stream: (request) => inner.stream({ ...request, input: [...request.input, reminder] }),
+      stream: (request) => inner.stream(reshape(request, [...request.input, reminder])),
     };
     fx.server.enqueue({ text: 'Hello.' }, { text: 'Fine.' });
     await runAll(run(agent(inner), 'Hi', { session }));

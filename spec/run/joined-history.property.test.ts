@@ -20,7 +20,9 @@ describe('JoinedHistory', () => {
         if (joinFirst) expect(joined.toArray()).toEqual(expected);
         expect(joined.length).toBe(expected.length);
         for (let i = -expected.length - 1; i <= expected.length; i++) expect(joined.at(i)).toBe(expected.at(i));
-        for (let start = 0; start <= expected.length + 1; start++) expect(joined.slice(start)).toEqual(expected.slice(start));
+        for (let start = -expected.length - 2; start <= expected.length + 1; start++) expect(joined.slice(start)).toEqual(expected.slice(start));
+        expect(joined.at(0.5)).toBe(expected.at(0.5));
+        expect(joined.slice(1.5)).toEqual(expected.slice(1.5));
         const whole = joined.toArray();
         expect(whole).toEqual(expected);
         expect(joined.toArray()).toBe(whole);

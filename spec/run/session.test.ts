@@ -1,5 +1,5 @@
 import { firstValueFrom, Subject } from 'rxjs';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { z } from 'zod';
 import { Agent, MemorySession, ScriptedModel, SessionError, run, toResult, tool, type InputItem, type Session } from '../../lib/index.js';
 import { collect, expectPaired, statuses } from '../helpers/collect.js';
@@ -41,6 +41,21 @@ describe('sessions: nothing lost', () => {
       { role: 'user', content: 'f' },
     ]);
     expect(kinds(result.history)).toEqual(['user', 'assistant', 'user', 'assistant']);
+  });
+
+  it('a spy put on MemorySession.prototype.getItems sees the run read the history, and answers for it', async () => {
+    const spy = vi.spyOn(MemorySession.prototype, 'getItems').mockRejectedValue(new Error('db down'));
+    try {
+      const session = new MemorySession('s', [{ role: 'user', content: 'old' }]);
+      const model = new ScriptedModel({ turns: [{ text: 'never' }] });
+      const { events, error } = await collect(run(new Agent({ name: 'A', model }), 'hi', { session }));
+      expect(spy).toHaveBeenCalledTimes(1);
+      expect(statuses(events)).toEqual(['running', 'failed']);
+      expect(error).toBeInstanceOf(SessionError);
+      expect(model.requests).toHaveLength(0);
+    } finally {
+      spy.mockRestore();
+    }
   });
 
   it('a failed run keeps its input and completed items, with open calls paired', async () => {
