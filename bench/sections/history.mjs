@@ -145,15 +145,28 @@ export default {
       ];
     });
     // Continued: per-turn cost must not grow with the history (within 25% of the smallest point's) and stays within 1.10× raw.
+    // Growth is taken beside the raw client, whose continued turn does the same work at every size (it sends one
+    // message): the paired ratio at n over the paired ratio at the first point, so the machine's drift between points
+    // (the raw turn itself moved by up to 2.6× between points on this VM) is not counted as the library's growth.
     const cRaw = c(raw, 'continuedMsPerTurn');
     const cRx = c(rx, 'continuedMsPerTurn');
+    const cRatio = c(rx, 'continuedRatio');
     const first = xs.find((x) => cRx.has(x));
     const continuedRows = xs
       .filter((x) => cRx.has(x) && cRaw.has(x))
       .map((x) => {
-        const t = c(rx, 'continuedRatio').get(x);
-        const growth = cRx.get(x) / cRx.get(first);
-        return [count(x), fmt(c(rx, 'continuedRawMsPerTurn').get(x), 2), fmt(cRx.get(x), 2), `${fmt(t)}×`, ratio(cRx.get(x), cRaw.get(x)), `${fmt(growth)}×`, verdict(t <= 1.1 && growth <= 1.25)];
+        const t = cRatio.get(x);
+        const growth = t / cRatio.get(first);
+        return [
+          count(x),
+          fmt(c(rx, 'continuedRawMsPerTurn').get(x), 2),
+          fmt(cRx.get(x), 2),
+          `${fmt(t)}×`,
+          ratio(cRx.get(x), cRaw.get(x)),
+          `${fmt(cRx.get(x) / cRx.get(first))}×`,
+          `${fmt(growth)}×`,
+          verdict(t <= 1.1 && growth <= 1.25),
+        ];
       });
     return [
       `## Curve: history length (${s.points.map(count).join(', ')} items)`,
@@ -178,9 +191,14 @@ export default {
             '',
             "The same conversation with the history stored on the server: rxjs-agents' `OpenAIResponsesModel({ continuation: 'previous_response_id' })` " +
               '(one model for the conversation, a new agent and the `MemorySession` each turn), the raw client sending the new message and the previous response id. ' +
-              `The two warm-up turns send the whole history; the timed turns only what is new. Target: per turn ≤ 1.10× raw, and no growth with the history (≤ 1.25× the cost at ${count(first)} items).`,
+              `The two warm-up turns send the whole history; the timed turns only what is new. Target: per turn ≤ 1.10× raw, and no growth with the history: ` +
+              `the paired ratio at most 1.25× the one at ${count(first)} items ("growth beside raw"; the raw client's continued turn does the same work at every size, ` +
+              `so this takes out how the machine moved between points, which "ms/turn × at ${count(first)}" keeps). The own-work column above shows the same without any HTTP.`,
             '',
-            ...table(['items', 'raw ms/turn (beside rxjs-agents)', 'rxjs-agents ms/turn', '× raw', '× raw, separate processes', `× at ${count(first)}`, 'result'], continuedRows),
+            ...table(
+              ['items', 'raw ms/turn (beside rxjs-agents)', 'rxjs-agents ms/turn', '× raw', '× raw, separate processes', `ms/turn × at ${count(first)}`, 'growth beside raw', 'result'],
+              continuedRows,
+            ),
           ]),
     ];
   },
