@@ -34,8 +34,9 @@ export function responsesRequestBody(model: string, request: ModelRequest, conte
   const anchors = context.anchors;
   const store = anchors !== undefined || extra['store'] === true;
   // Through the view: a continued request reads only the end of the history.
-  const anchor = anchors?.find(inputView(request));
-  const items = anchor ? inputView(request).slice(anchor.index + 1) : request.input;
+  const history = anchors ? inputView(request) : request.input;
+  const anchor = anchors?.find(history);
+  const items = anchor ? history.slice(anchor.index + 1) : request.input;
   const body: ResponseCreateParamsStreaming = {
     model,
     input: toResponsesInput(items, { serverHas: (item) => store && (anchors === undefined || anchors.stored(item.id)) }),
