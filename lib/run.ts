@@ -10,7 +10,7 @@ import { UserError } from './errors/agents-error.js';
 import { validateRunInput } from './items/validate-input.js';
 import type { RunOptions } from './run/run-options.js';
 import { defer, type Observable } from 'rxjs';
-import { mergeControl, withConversation } from './conversation/with-conversation.js';
+import { withConversation } from './conversation/with-conversation.js';
 
 // The composition root: the run loop, plus one run at a time per conversation.
 
@@ -93,16 +93,5 @@ function start<TContext>(agent: AgentFor<TContext>, input: RunInput, options: Ru
   // Shared by every subscription of this Observable: a retry after a failure does not store the input again.
   const attempts: RunAttempts = { inputStored: false };
   // One run at a time per conversation: the run starts once it holds it (or steers into the one that does).
-  return withConversation(session, options.onBusy ?? 'queue', items, (controls) =>
-    runLoop(
-      agent,
-      input,
-      {
-        ...options,
-        inject$: mergeControl(options.inject$, controls.inject$),
-        cancel$: mergeControl(options.cancel$, controls.cancel$),
-      },
-      attempts,
-    ),
-  );
+  return withConversation(session, options.onBusy ?? 'queue', items, (requests) => runLoop(agent, input, options, attempts, requests));
 }

@@ -1,17 +1,11 @@
-import { concat, concatMap, EMPTY, merge, Observable, of, Subscriber, takeWhile, throwError, type Unsubscribable } from 'rxjs';
+import { concat, concatMap, Observable, of, Subscriber, takeWhile, throwError, type Unsubscribable } from 'rxjs';
 import type { StreamEvent } from '../events/stream-event.js';
-import type { InputItem, RunInput } from '../items/input-item.js';
-import type { CancelRequest } from '../run/cancel-request.js';
+import type { InputItem } from '../items/input-item.js';
+import type { RunRequestHandler, RunRequests } from '../run/run-requests.js';
 import type { Session } from '../session/session.js';
 import type { ConversationClaim, ConversationLock, ConversationRequest, OnBusy, OwnerClaim } from './conversation-lock.js';
 import { writesSettled } from '../session/session-writer.js';
 import { LocalLock, localConversationLock, type LocalHolder } from './local-conversation-lock.js';
-
-/** The control streams the conversation adds to a run it owns. */
-export interface ConversationControls {
-  readonly inject$: Observable<RunInput>;
-  readonly cancel$: Observable<CancelRequest>;
-}
 
 const localLocks = new WeakMap<Session, ConversationLock>();
 
@@ -25,7 +19,7 @@ export function withConversation<T>(
   session: Session,
   onBusy: OnBusy,
   input: readonly InputItem[],
-  start: (controls: ConversationControls) => Observable<StreamEvent<T>>,
+  start: (requests: RunRequests) => Observable<StreamEvent<T>>,
 ): Observable<StreamEvent<T>> {
   return new Observable<StreamEvent<T>>((subscriber) => {
     const hold = new Hold(subscriber, session, start);
@@ -43,8 +37,8 @@ function lockOf(session: Session): ConversationLock {
 /**
  * One subscription's hold on the conversation, and the subscriber of its run:
  * takes the claim (one: a lock emits one), runs or follows, publishes the run's
- * events to the runs steered into it, hands other runs' requests to the run as
- * its `inject$` and `cancel$`, and releases the claim when unsubscribed: at once
+ * events to the runs steered into it, hands other runs' requests to the run
+ * (as its {@link RunRequests}), and releases the claim when unsubscribed: at once
  * if the run ended (its writes are done: the terminal event comes after them), or
  * never started; else only once its writes to the session have settled (a run
  * unsubscribed mid-way still writes its history, in the background, and the next
@@ -55,15 +49,13 @@ function lockOf(session: Session): ConversationLock {
  * its layers count in the run's heap and time. A local lock tells it directly
  * ({@link LocalHolder}); another lock's claim and requests are subscribed.
  */
-class Hold<T> extends Subscriber<StreamEvent<T>> implements LocalHolder, ConversationControls {
-  inject$: Observable<RunInput> = EMPTY;
-  cancel$: Observable<CancelRequest> = EMPTY;
+class Hold<T> extends Subscriber<StreamEvent<T>> implements LocalHolder, RunRequests {
   /** Ends the claim: the local claimant, or the subscription to another lock's claim. */
   private claim: Unsubscribable | undefined;
   /** The owner claim the run publishes to. */
   private owner: OwnerClaim | undefined;
-  private inject: Subscriber<RunInput> | undefined;
-  private cancel: Subscriber<CancelRequest> | undefined;
+  /** The run's, while its controls are on (until its terminal event). */
+  private handler: RunRequestHandler | undefined;
   /** Told directly by a local lock (else its claim and requests are subscribed). */
   private local = false;
   private started = false;
@@ -74,7 +66,7 @@ class Hold<T> extends Subscriber<StreamEvent<T>> implements LocalHolder, Convers
   constructor(
     private readonly out: Subscriber<StreamEvent<T>>,
     private readonly session: Session,
-    private readonly start: (controls: ConversationControls) => Observable<StreamEvent<T>>,
+    private readonly start: (requests: RunRequests) => Observable<StreamEvent<T>>,
   ) {
     super();
   }
@@ -96,8 +88,6 @@ class Hold<T> extends Subscriber<StreamEvent<T>> implements LocalHolder, Convers
       return;
     }
     this.owner = claim;
-    this.inject$ = new Observable((subscriber) => void (this.inject = subscriber));
-    this.cancel$ = new Observable((subscriber) => void (this.cancel = subscriber));
     if (!this.local) this.add(claim.requests$.subscribe(new Requests(this)));
     this.start(this).subscribe(this);
   }
@@ -111,21 +101,19 @@ class Hold<T> extends Subscriber<StreamEvent<T>> implements LocalHolder, Convers
     if (!this.started) this.out.complete();
   }
 
-  requested(request: ConversationRequest): void {
-    if (request.type === 'inject') live(this.inject)?.next(request.input);
-    else live(this.cancel)?.next(request.reason);
+  connect(handler: RunRequestHandler): () => void {
+    this.handler = handler;
+    return () => void (this.handler === handler && (this.handler = undefined));
   }
 
-  /** The requests failed or ended: so do the run's controls. */
-  requestsEnded(error?: { readonly error: unknown }): void {
-    const { cancel, inject } = this;
-    if (error) {
-      live(cancel)?.error(error.error);
-      live(inject)?.error(error.error);
-    } else {
-      live(cancel)?.complete();
-      live(inject)?.complete();
-    }
+  requested(request: ConversationRequest): void {
+    if (request.type === 'inject') this.handler?.inject(request.input);
+    else this.handler?.cancel(request.reason);
+  }
+
+  /** The requests failed: so does the run (requests that end leave it running). */
+  requestsFailed(error: unknown): void {
+    this.handler?.fail(error);
   }
 
   protected override _next(event: StreamEvent<T>): void {
@@ -182,19 +170,13 @@ class Requests extends Subscriber<ConversationRequest> {
   }
 
   protected override _error(error: unknown): void {
-    this.hold.requestsEnded({ error });
+    this.hold.requestsFailed(error);
     this.unsubscribe();
   }
 
   protected override _complete(): void {
-    this.hold.requestsEnded();
     this.unsubscribe();
   }
-}
-
-/** The subscriber, unless it is closed: what goes to a control the run took off goes nowhere (not to RxJS's stopped-notification hook). */
-function live<T>(subscriber: Subscriber<T> | undefined): Subscriber<T> | undefined {
-  return subscriber?.closed === false ? subscriber : undefined;
 }
 
 /** The running run's events up to its terminal one; a failed end errors, as the run itself does. */
@@ -211,9 +193,4 @@ function followed<T>(events$: Observable<StreamEvent<unknown>>): Observable<Stre
 
 function isTerminal(event: StreamEvent<unknown>): boolean {
   return event.type === 'run.updated' && event.status !== 'running';
-}
-
-/** Merges two optional control streams. */
-export function mergeControl<T>(a: Observable<T> | undefined, b: Observable<T>): Observable<T> {
-  return a ? merge(a, b) : b;
 }

@@ -1,9 +1,10 @@
-import { asyncScheduler, EMPTY, from, merge, Observable, takeUntil, timer } from 'rxjs';
+import { asyncScheduler, EMPTY, from, Observable, takeUntil, timer } from 'rxjs';
 import { recovering, sequence } from '../util/sequence.js';
 import { defaultSessionTimeoutMs } from './run-options.js';
 import { AgentsError, SessionError } from '../errors/agents-error.js';
 import type { StreamEvent } from '../events/stream-event.js';
 import type { RunState } from './run-state.js';
+import { stoppable } from './stoppable.js';
 
 /** What the run does just before its terminal event: release its controls, note that it finished. */
 export interface RunEnding {
@@ -54,7 +55,8 @@ function saveRest<TContext>(state: RunState<TContext>): Observable<never> {
   const grace$ = writer.busy && !completed ? timer(Math.min(state.options.sessionTimeoutMs ?? defaultSessionTimeoutMs, cancelGraceMs), state.options.scheduler ?? asyncScheduler) : undefined;
   const saved$ = saveAll(state);
   if (completed) return saved$;
-  return saved$.pipe(takeUntil(grace$ ? merge(state.stop$, grace$) : state.stop$));
+  const stopped$ = stoppable(state, saved$);
+  return grace$ ? stopped$.pipe(takeUntil(grace$)) : stopped$;
 }
 
 /** Longest wait, after a stop, for a session write that was pending when the run stopped. */

@@ -73,11 +73,12 @@ export class RunState<TContext> {
   afterTurn: string | undefined;
   /** Why a model stream in flight is being abandoned (an interrupting injection), while it is. */
   interruption: string | undefined;
-  /** Emits when the run must stop now (an immediate cancel, a failed control stream). Made on first use: runs without controls never need it. */
-  get stop$(): Observable<void> {
-    return (this.stopSubject ??= new Subject<void>());
-  }
-  private stopSubject: Subject<void> | undefined;
+  /**
+   * The run's body while it can be stopped from outside (see `stoppable`): completed when the
+   * run must stop now (an immediate cancel, a failed control, a suspension). Held here rather
+   * than subscribed to a Subject: a session run always has controls, and each layer counts.
+   */
+  stopping: { complete(): void } | undefined;
   private afterTurnSubject: Subject<void> | undefined;
   /** Starts runs nested in a tool call (set by the run loop, so no other room imports it). */
   nested: NestedRuns<TContext> | undefined;
@@ -163,13 +164,13 @@ export class RunState<TContext> {
       return;
     }
     this.settle({ status: 'cancelled', reason });
-    this.stopSubject?.next();
+    this.stopping?.complete();
   }
 
   /** Fails the run now (a control stream failed, injected input was invalid). */
   fail(error: Error): void {
     this.settle({ status: 'failed', error });
-    this.stopSubject?.next();
+    this.stopping?.complete();
   }
 
   /** The model input: history, the run's input, then what the run produced (as a handoff filter left it). */
@@ -274,7 +275,7 @@ export class RunState<TContext> {
       unconsumedInput: this.injections.drain(),
     };
     this.settle({ status: 'suspended', reason: 'waiting for approval' });
-    this.stopSubject?.next();
+    this.stopping?.complete();
   }
 
   result(): RunResult<unknown> {

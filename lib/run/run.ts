@@ -16,12 +16,13 @@ import { defaultSessionTimeoutMs, type RunOptions, validateRunOptions } from './
 import { recordItems } from './record-items.js';
 import { runAgent } from './run-agent.js';
 import { subscribeControls } from './run-controls.js';
+import type { RunRequests } from './run-requests.js';
+import { stoppable } from './stoppable.js';
 import { type NestedRuns, RunState } from './run-state.js';
 import { type Resumption, resumeFrom } from './resume-from.js';
 import { nestedApprovals } from './run-tools.js';
 import { sequence, type StepSource } from '../util/sequence.js';
 import { reserveFinalizers } from '../util/reserve-finalizers.js';
-import { until } from '../util/until.js';
 import type { NestedRunner } from '../tools/tool.js';
 
 /**
@@ -43,8 +44,10 @@ export function run<TContext>(
   options: RunOptions<TContext> = {},
   /** Shared by the subscriptions of a session run's Observable (see `lib/run.ts`). */
   attempts?: RunAttempts,
+  /** The requests of the conversation the run holds (see `lib/run.ts`). */
+  requests?: RunRequests,
 ): Observable<StreamEvent<unknown>> {
-  return new Observable<StreamEvent<unknown>>((subscriber) => subscribeRun(subscriber, agent, input, options, attempts));
+  return new Observable<StreamEvent<unknown>>((subscriber) => subscribeRun(subscriber, agent, input, options, attempts, requests));
 }
 
 /**
@@ -58,6 +61,7 @@ function subscribeRun<TContext>(
   input: RunInput,
   options: RunOptions<TContext>,
   attempts: RunAttempts | undefined,
+  requests: RunRequests | undefined,
 ): TeardownLogic {
   const items = validateRunInput(input);
   const problem = validateAgent(agent) ?? validateRunOptions(options) ?? (items instanceof UserError ? items : undefined);
@@ -72,7 +76,7 @@ function subscribeRun<TContext>(
   state.tracing = createRunTracing({ ...options, conversationId: session?.id }, () => state.stopReason);
   if (problem) state.settle({ status: 'failed', error: problem });
   // Controls first: a cancel or an injection sent from the handler of the first event counts.
-  const controls = problem ? undefined : subscribeControls(state);
+  const controls = problem ? undefined : subscribeControls(state, requests);
   const resumption = problem ? undefined : (options as { resumeFrom?: Resumption }).resumeFrom;
   const course = new RunCourse(state, attempts, controls, resumption);
   state.nested = course;
@@ -119,7 +123,7 @@ class RunCourse<TContext> implements StepSource<StreamEvent<unknown>>, RunEnding
     if (state.outcome) return EMPTY;
     const { session, suspendOnApproval } = state.options;
     const agents$ = session ? sequence(loadHistory(state), () => this.agents()) : this.agents();
-    return this.controls || suspendOnApproval ? agents$.pipe(until(state.stop$)) : agents$;
+    return this.controls || suspendOnApproval ? stoppable(state, agents$) : agents$;
   }
 
   private agents(): Observable<StreamEvent<unknown>> {

@@ -1,4 +1,4 @@
-import { firstValueFrom, merge, Subject, toArray } from 'rxjs';
+import { firstValueFrom, map, merge, Subject, toArray } from 'rxjs';
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import {
@@ -12,6 +12,7 @@ import {
   type InputItem,
   type OwnerClaim,
   type Session,
+  UserCodeError,
 } from '../../lib/index.js';
 import { collect, expectPaired, statuses } from '../helpers/collect.js';
 import { ToolProbe, until, waitingTool } from '../helpers/probe-tools.js';
@@ -47,6 +48,42 @@ describe('conversation locks', () => {
     const items = await store.getItems();
     expectPaired(items);
     expect(userTexts(items)).toEqual(['hi', 'again']);
+  });
+
+  it("a lock's requests reach its owner run: injected input joins the next turn, a cancel stops it, a failure fails it", async () => {
+    // A lock of another kind than the local one (as a store's would be): its requests come through `requests$`.
+    const local = localConversationLock('conv');
+    const requests = new Subject<ConversationRequest>();
+    const lock = {
+      claim: (onBusy: 'queue', input: readonly InputItem[]) =>
+        local.claim(onBusy, input).pipe(map((claim) => (claim.role === 'owner' ? { ...claim, role: 'owner' as const, requests$: requests, publish: claim.publish.bind(claim) } : claim))),
+    };
+    const store = new MemorySession('conv');
+    const session: Session = { id: 'conv', lock, getItems: () => store.getItems(), addItems: (items) => store.addItems(items), clear: () => store.clear() };
+    const probe = new ToolProbe();
+    const model = new ScriptedModel({ turns: [{ toolCalls: [{ name: 'wait' }] }, { toolCalls: [{ name: 'wait' }] }, { text: 'done' }] });
+    const agent = new Agent({ name: 'A', model, tools: [waitingTool(probe)] });
+
+    const cancelled = collect(run(agent, 'hi', { session }));
+    await until(() => probe.started.length === 1);
+    requests.next({ type: 'inject', input: [{ role: 'user', content: 'also this' }] });
+    requests.next({ type: 'cancel', reason: 'interrupted by a newer run' });
+    const first = await cancelled;
+    expect(statuses(first.events)).toEqual(['running', 'cancelled']);
+    expect(first.events.at(-1)).toMatchObject({ reason: 'interrupted by a newer run' });
+    expect(userTexts(await store.getItems())).toEqual(['hi', 'also this']);
+
+    const failed = collect(run(agent, 'again', { session }));
+    await until(() => probe.started.length === 2);
+    const failure = new Error('the store went away');
+    requests.error(failure);
+    const second = await failed;
+    expect(statuses(second.events)).toEqual(['running', 'failed']);
+    expect(second.error).toBeInstanceOf(UserCodeError);
+    expect((second.error as Error).cause).toBe(failure);
+    expect((second.error as Error).message).toBe("the conversation lock's requests$ failed: the store went away");
+    expect(probe.aborted).toHaveLength(2);
+    expectPaired(await store.getItems());
   });
 
   it('a run steered into a run that fails sees its failed end and errors with its error', async () => {

@@ -1,4 +1,4 @@
-import { firstValueFrom, Observable, of, retry, Subject, EMPTY } from 'rxjs';
+import { firstValueFrom, Observable, of, retry, Subject, EMPTY, VirtualTimeScheduler } from 'rxjs';
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import {
@@ -240,6 +240,25 @@ describe('5. the session write is part of the run lifecycle', () => {
     expect(terminal(events)?.reason).toBe('stop');
     expect(statuses(events)).toEqual(['running', 'failed']);
     expect(error).toBeInstanceOf(SessionError);
+    expect((error as Error).message).toContain('did not finish before the run was stopped');
+  });
+
+  it('a second cancel while a cancelled run waits for its pending write ends the wait at once', async () => {
+    const session = hanging();
+    const cancel$ = new Subject<string>();
+    const model = new ScriptedModel({ turns: [{ text: 'ok' }] });
+    // Timers on a scheduler nobody flushes: the grace never runs out, only a stop can end the wait.
+    const scheduler = new VirtualTimeScheduler();
+    let ended = false;
+    const done = collect(run(new Agent({ name: 'A', model }), 'hi', { session, cancel$, scheduler, sessionTimeoutMs: 60_000 })).finally(() => (ended = true));
+    await until(() => session.calls === 1);
+    cancel$.next('stop');
+    for (let i = 0; i < 5; i++) await new Promise((resolve) => setImmediate(resolve));
+    expect(ended).toBe(false);
+    cancel$.next('stop now');
+    const { events, error } = await done;
+    expect(terminal(events)?.reason).toBe('stop');
+    expect(statuses(events)).toEqual(['running', 'failed']);
     expect((error as Error).message).toContain('did not finish before the run was stopped');
   });
 
