@@ -39,7 +39,7 @@ const smoke = argv.includes('--smoke');
 const parts = (option('parts') ?? 'perEvent,cancel,concurrency').split(',');
 const sizes = smoke
   ? { deltas: 200, reps: 1, warmup: 1, cancels: 3, cancelWaitMs: 50, concurrency: [20, 50], holdMs: 300, batch: 50, openBudgetMs: 20_000 }
-  : { deltas: 20_000, reps: 5, warmup: 2, cancels: 50, cancelWaitMs: 200, concurrency: [100, 1_000, 5_000], holdMs: 3_000, batch: 250, openBudgetMs: 60_000 };
+  : { deltas: 20_000, reps: 9, warmup: 2, cancels: 50, cancelWaitMs: 200, concurrency: [100, 1_000, 5_000], holdMs: 3_000, batch: 250, openBudgetMs: 60_000 };
 /** `--concurrency=1000,5000` measures only those stream counts. */
 if (option('concurrency')) sizes.concurrency = option('concurrency')!.split(',').map(Number);
 
@@ -190,6 +190,8 @@ async function clientRole(): Promise<void> {
     const local: number[] = [];
     const remote: number[] = [];
     const remoteAll: number[] = [];
+    const ratios: number[] = [];
+    const ratiosAll: number[] = [];
     const clientSide: number[] = [];
     let events = 0;
     let sent = 0;
@@ -212,6 +214,9 @@ async function clientRole(): Promise<void> {
       sent = l.sent;
       local.push(l.cpu / l.events);
       remote.push(byDefault.server / l.events);
+      // Paired: each remote run against the local run just before it (the machine drifts between reps).
+      ratios.push(byDefault.server / l.cpu);
+      ratiosAll.push(all.server / l.cpu);
       remoteAll.push(all.server / l.events);
       clientSide.push(byDefault.client / l.sent);
     }
@@ -325,9 +330,10 @@ async function clientRole(): Promise<void> {
       perEvent: {
         localUs: median(local),
         remoteUs: median(remote),
-        ratio: median(remote) / median(local),
+        ratio: median(ratios),
+        ratioOfMedians: median(remote) / median(local),
         remoteAllUs: median(remoteAll),
-        ratioAll: median(remoteAll) / median(local),
+        ratioAll: median(ratiosAll),
         clientUs: median(clientSide),
         reps: sizes.reps,
       },

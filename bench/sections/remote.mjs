@@ -28,7 +28,7 @@ export default {
       '',
       `Per event: CPU time of the server process for a whole run, divided by the run's ${r.events.toLocaleString('en')} events (a ${r.deltas.toLocaleString('en')}-delta stream from the bench server): ` +
         'a local `run()` in that process, and the same run started and read to the end by `remoteRun` in the client process ' +
-        `(median of ${r.perEvent.reps} runs, interleaved, µs per event). The remote cost includes receiving the POST, encoding the events and writing them as SSE. ` +
+        `(${r.perEvent.reps} runs each, interleaved, µs per event: medians; the ratio is the median of each remote run's against the local run just before it, as in the paired sections, so the machine's drift between runs is not counted; the ratio of the two medians was ${fmt(r.perEvent.ratioOfMedians, 2)}×). The remote cost includes receiving the POST, encoding the events and writing them as SSE. ` +
         `By default \`serveRuns\` keeps the provider's raw \`model.event\` chunks on the server (${r.sent.toLocaleString('en')} of the ${r.events.toLocaleString('en')} events cross); the last row sends every event (\`sendEvent: () => true\`).`,
       '',
       ...table(['run', 'server CPU per event (µs)', 'ratio', 'target', 'result'], [
