@@ -1,9 +1,10 @@
 import type { InputItem } from '../items/input-item.js';
+import { type AppendableHistory, appendHistory } from './append-history.js';
 import { type HistoryView, type ViewableHistory, viewHistory, wholeView } from './history-view.js';
 import type { Session } from './session.js';
 
 /** A {@link Session} kept in memory, for tests, demos and short-lived processes. */
-export class MemorySession implements Session, ViewableHistory {
+export class MemorySession implements Session, ViewableHistory, AppendableHistory {
   /**
    * Its own array, only ever appended to in place (`clear` starts a new one): reads
    * get a copy, a run a view of its first items, which never change.
@@ -23,8 +24,7 @@ export class MemorySession implements Session, ViewableHistory {
   }
 
   addItems(items: readonly InputItem[]): Promise<void> {
-    // Appended in place: a write costs what it adds, not the length of the history.
-    for (const item of items) this.items.push(item);
+    this.append(items);
     return Promise.resolve();
   }
 
@@ -34,11 +34,24 @@ export class MemorySession implements Session, ViewableHistory {
     return this.getItems === ownGetItems ? wholeView(this.items) : undefined;
   }
 
+  /** @internal A run's write, stored at once (no promise): unless `addItems` is not the class's own (see `viewHistory`). */
+  [appendHistory](items: readonly InputItem[]): boolean {
+    if (this.addItems !== ownAddItems) return false;
+    this.append(items);
+    return true;
+  }
+
   clear(): Promise<void> {
     this.items = [];
     return Promise.resolve();
   }
+
+  private append(items: readonly InputItem[]): void {
+    // Appended in place: a write costs what it adds, not the length of the history.
+    for (const item of items) this.items.push(item);
+  }
 }
 
-/** `getItems` as the class defines it: a subclass's, or a spy or patch put on the prototype later, is another. */
+// The methods as the class defines them: a subclass's, or a spy or patch put on the prototype later, is another.
 const ownGetItems = MemorySession.prototype.getItems;
+const ownAddItems = MemorySession.prototype.addItems;

@@ -2,6 +2,7 @@ import { EMPTY, Observable, type SchedulerLike } from 'rxjs';
 import { describe, SessionError } from '../errors/agents-error.js';
 import { type BoundedCallFailure, boundedCall } from '../util/bounded-call.js';
 import type { InputItem } from '../items/input-item.js';
+import { appendedNow } from './append-history.js';
 import type { Session } from './session.js';
 
 // Every write to one session object, from every run in this process, in order: a
@@ -35,6 +36,9 @@ export interface SessionWriterOptions {
  * run is torn down) and run one after another; the Observable `write` returns only
  * waits for one, so the run can stop waiting without stopping the write.
  *
+ * A session that stores items at once (`MemorySession`) takes a batch then and
+ * there when nothing is queued before it: nothing to wait for.
+ *
  * Each item is offered to `addItems` once. After a failed or timed-out write the
  * writer stops: later writes fail with the same {@link SessionError}, so a batch
  * is never stored after one that may be missing.
@@ -63,6 +67,7 @@ export class SessionWriter {
     const batch = history.slice(this.queued, end);
     this.queued = Math.max(this.queued, end);
     if (batch.length > 0) {
+      if (this.storedNow(batch)) return EMPTY;
       const done = this.enqueue(batch);
       return settled(() => done);
     }
@@ -75,7 +80,14 @@ export class SessionWriter {
   writeInBackground(history: readonly InputItem[], report: (error: SessionError) => void): void {
     const batch = history.slice(this.queued);
     this.queued = history.length;
-    if (batch.length > 0) this.enqueue(batch).catch(report);
+    if (batch.length > 0 && !this.storedNow(batch)) this.enqueue(batch).catch(report);
+  }
+
+  /** Stores `batch` at once in a session that can (see `appendHistory`), when nothing is queued before it and no write failed. */
+  private storedNow(batch: readonly InputItem[]): boolean {
+    if (this.failure || tails.has(this.session) || !appendedNow(this.session, batch)) return false;
+    this.storedCount += batch.length;
+    return true;
   }
 
   /** Settles when every write before now has; fails if one of this writer's failed. */

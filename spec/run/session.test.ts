@@ -58,6 +58,36 @@ describe('sessions: nothing lost', () => {
     }
   });
 
+  it('a spy put on MemorySession.prototype.addItems sees the run write its items, and answers for it', async () => {
+    const spy = vi.spyOn(MemorySession.prototype, 'addItems').mockRejectedValue(new Error('disk full'));
+    try {
+      const session = new MemorySession('s');
+      const model = new ScriptedModel({ turns: [{ text: 'hello' }] });
+      const { events, error } = await collect(run(new Agent({ name: 'A', model }), 'hi', { session }));
+      expect(spy).toHaveBeenCalled();
+      expect(statuses(events)).toEqual(['running', 'failed']);
+      expect(error).toBeInstanceOf(SessionError);
+      expect((error as Error).message).toContain('disk full');
+    } finally {
+      spy.mockRestore();
+    }
+  });
+
+  it('a MemorySession subclass that stores its own way is written through its addItems', async () => {
+    const stored: string[] = [];
+    class Recorded extends MemorySession {
+      override addItems(items: readonly InputItem[]): Promise<void> {
+        stored.push(...items.map((i) => ('role' in i ? i.role : i.type)));
+        return super.addItems(items);
+      }
+    }
+    const session = new Recorded();
+    const model = new ScriptedModel({ turns: [{ text: 'hello' }] });
+    await collect(run(new Agent({ name: 'A', model }), 'hi', { session }));
+    expect(stored).toEqual(['user', 'assistant']);
+    expect(kinds(await session.getItems())).toEqual(['user', 'assistant']);
+  });
+
   it('a failed run keeps its input and completed items, with open calls paired', async () => {
     const session = new MemorySession();
     const model = new ScriptedModel({
