@@ -8,7 +8,7 @@ import type { RunInput } from '../items/input-item.js';
 import { validateRunInput } from '../items/validate-input.js';
 import { type HistoryView, type ViewableHistory, viewHistory, wholeView } from '../session/history-view.js';
 import type { Session } from '../session/session.js';
-import { SessionWriter, sessionError, writesPending, writesSettled } from '../session/session-writer.js';
+import { SessionWriter, sessionError, writesSettled } from '../session/session-writer.js';
 import { createRunTracing } from '../tracing/create-run-tracing.js';
 import { boundedCall, type BoundedCallFailure } from '../util/bounded-call.js';
 import { finishRun, type RunEnding } from './finish-run.js';
@@ -184,14 +184,6 @@ function loadHistory<TContext>(state: RunState<TContext>): Observable<never> {
   const scheduler = state.options.scheduler ?? asyncScheduler;
   // One Observable over the reads, rather than defer, from, tap and ignoreElements: every session run reads.
   return new Observable<never>((subscriber) => {
-    // A session that hands its history out at once (MemorySession), with no write of this process to wait for:
-    // read now, as a run without a session starts now (no promise in between).
-    const view = writesPending(session) ? undefined : (session as Partial<ViewableHistory>)[viewHistory]?.();
-    if (view) {
-      state.past = view;
-      subscriber.complete();
-      return;
-    }
     writesSettled(session)
       .then(() => boundedCall(() => readHistory(session), timeoutMs, scheduler))
       .then(

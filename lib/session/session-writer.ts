@@ -10,11 +10,6 @@ import type { Session } from './session.js';
 // the writes before it (so a run started after an unsubscribed one sees its history).
 const tails = new WeakMap<Session, Promise<void>>();
 
-/** Whether a write queued on `session` in this process has not settled yet. */
-export function writesPending(session: Session): boolean {
-  return tails.has(session);
-}
-
 /** Resolves once every write queued on `session` so far has settled (successfully or not). */
 export function writesSettled(session: Session): Promise<void> {
   return tails.get(session) ?? Promise.resolve();
