@@ -23,8 +23,9 @@ export function withConversation<T>(
 ): Observable<StreamEvent<T>> {
   return new Observable<StreamEvent<T>>((subscriber) => {
     const hold = new Hold(subscriber, session, start);
+    // Its teardown first: a subscriber that closes during the claim (from a handler of the run's first events) stops the run.
+    subscriber.add(hold);
     hold.enter(session.lock ?? lockOf(session), onBusy, input);
-    return hold;
   });
 }
 

@@ -78,7 +78,7 @@ export class RunState<TContext> {
    * run must stop now (an immediate cancel, a failed control, a suspension). Held here rather
    * than subscribed to a Subject: a session run always has controls, and each layer counts.
    */
-  stopping: { complete(): void } | undefined;
+  stopping: { complete(): void; readonly closed: boolean } | undefined;
   private afterTurnSubject: Subject<void> | undefined;
   /** Starts runs nested in a tool call (set by the run loop, so no other room imports it). */
   nested: NestedRuns<TContext> | undefined;
@@ -151,6 +151,12 @@ export class RunState<TContext> {
     });
   }
 
+  /** Completes the body (or the wait for its last writes) if it still runs: a closed one is told nothing (not RxJS's stopped-notification hook). */
+  private stop(): void {
+    const stopping = this.stopping;
+    if (stopping && !stopping.closed) stopping.complete();
+  }
+
   /** Decides how the run ends; the first decision is the one kept. */
   settle(outcome: Outcome): void {
     this.outcome ??= outcome;
@@ -164,13 +170,13 @@ export class RunState<TContext> {
       return;
     }
     this.settle({ status: 'cancelled', reason });
-    this.stopping?.complete();
+    this.stop();
   }
 
   /** Fails the run now (a control stream failed, injected input was invalid). */
   fail(error: Error): void {
     this.settle({ status: 'failed', error });
-    this.stopping?.complete();
+    this.stop();
   }
 
   /** The model input: history, the run's input, then what the run produced (as a handoff filter left it). */
@@ -275,7 +281,7 @@ export class RunState<TContext> {
       unconsumedInput: this.injections.drain(),
     };
     this.settle({ status: 'suspended', reason: 'waiting for approval' });
-    this.stopping?.complete();
+    this.stop();
   }
 
   result(): RunResult<unknown> {

@@ -86,6 +86,25 @@ describe('conversation locks', () => {
     expectPaired(await store.getItems());
   });
 
+  it('a run steered in the same tick as the owner started joins its first model call; one interrupting it then costs it no request', async () => {
+    const session = new MemorySession('conv');
+    const model = new ScriptedModel({ turns: [{ text: 'one' }, { text: 'two' }], delayMs: 5 });
+    const agent = new Agent({ name: 'A', model });
+    const owner = collect(run(agent, 'first', { session }));
+    const steered = collect(run(agent, 'second', { session, onBusy: 'steer' }));
+    await Promise.all([owner, steered]);
+    expect(model.requests).toHaveLength(1);
+    expect(userTexts(model.requests[0]!.input)).toEqual(['first', 'second']);
+
+    const interrupted = collect(run(agent, 'third', { session }));
+    const newer = collect(run(agent, 'fourth', { session, onBusy: 'interrupt' }));
+    const [a, b] = await Promise.all([interrupted, newer]);
+    expect(statuses(a.events)).toEqual(['running', 'cancelled']);
+    expect(statuses(b.events)).toEqual(['running', 'completed']);
+    expect(model.requests).toHaveLength(2);
+    expect(userTexts(model.requests[1]!.input)).toEqual(['first', 'second', 'third', 'fourth']);
+  });
+
   it('a run steered into a run that fails sees its failed end and errors with its error', async () => {
     let open!: () => void;
     const opened = new Promise<string>((resolve) => (open = () => resolve('opened')));

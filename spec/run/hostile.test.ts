@@ -1,4 +1,4 @@
-import { firstValueFrom, Observable, of, retry, Subject, EMPTY, VirtualTimeScheduler } from 'rxjs';
+import { config, firstValueFrom, Observable, of, retry, Subject, EMPTY, VirtualTimeScheduler } from 'rxjs';
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import {
@@ -260,6 +260,32 @@ describe('5. the session write is part of the run lifecycle', () => {
     expect(terminal(events)?.reason).toBe('stop');
     expect(statuses(events)).toEqual(['running', 'failed']);
     expect((error as Error).message).toContain('did not finish before the run was stopped');
+  });
+
+  it("a stop after the run's body ended tells no closed subscriber (RxJS's stopped-notification hook stays silent)", async () => {
+    const stopped: string[] = [];
+    const previous = config.onStoppedNotification;
+    config.onStoppedNotification = (notification) => void stopped.push(notification.kind);
+    try {
+      let finish!: () => void;
+      let calls = 0;
+      const session: Session = {
+        getItems: () => Promise.resolve([]),
+        addItems: () => (++calls === 1 ? Promise.resolve() : new Promise<void>((resolve) => (finish = resolve))),
+        clear: () => Promise.resolve(),
+      };
+      const cancel$ = new Subject<string>();
+      const done = collect(run(new Agent({ name: 'A', model: new ScriptedModel({ turns: [{ text: 'ok' }] }) }), 'hi', { session, cancel$ }));
+      await until(() => calls === 2);
+      cancel$.next('late');
+      finish();
+      const { events } = await done;
+      expect(statuses(events)).toEqual(['running', 'completed']);
+      await new Promise((resolve) => setTimeout(resolve, 0));
+      expect(stopped).toEqual([]);
+    } finally {
+      config.onStoppedNotification = previous;
+    }
   });
 
   it('a cancel that comes while a completed run writes its last items changes nothing: the run completes, its history whole', async () => {

@@ -88,6 +88,24 @@ describe('sessions: nothing lost', () => {
     expect(kinds(await session.getItems())).toEqual(['user', 'assistant']);
   });
 
+  it('a consumer that leaves at the first event stops a session run before any user code or model call; its input is kept', async () => {
+    const calls: string[] = [];
+    const session = new MemorySession('s');
+    const model = new ScriptedModel({ turns: [{ text: 'an answer nobody asked for' }] });
+    const agent = new Agent({
+      name: 'A',
+      model,
+      instructions: () => (calls.push('instructions'), 'be brief'),
+      inputGuardrails: [{ name: 'g', execute: async () => (calls.push('guardrail'), { tripwireTriggered: false, outputInfo: null }) }],
+    });
+    const first = await firstValueFrom(run(agent, 'hi', { session }));
+    expect(first).toMatchObject({ type: 'run.updated', status: 'running' });
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    expect(calls).toEqual([]);
+    expect(model.requests).toHaveLength(0);
+    expect(kinds(await session.getItems())).toEqual(['user']);
+  });
+
   it('a failed run keeps its input and completed items, with open calls paired', async () => {
     const session = new MemorySession();
     const model = new ScriptedModel({
