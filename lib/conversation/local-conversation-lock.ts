@@ -25,6 +25,8 @@ export interface LocalHolder {
   refused(error: ConversationBusyError): void;
   /** A request from another run, while this holder owns the conversation. */
   requested(request: ConversationRequest): void;
+  /** Whether its run still takes requests (not once it is ending: its terminal event is decided). */
+  takesRequests(): boolean;
 }
 
 // Classes rather than closures: every session holds a lock, and every run in flight a claim.
@@ -58,6 +60,8 @@ export class LocalLock implements ConversationLock {
       case 'reject':
         return claimant.holder.refused(new ConversationBusyError(this.conversationId));
       case 'steer':
+        // A run that is ending takes no more input: this one waits for it, then runs with its own.
+        if (!owner.holder.takesRequests()) return void this.waiters.push(claimant);
         claimant.holder.claimed({ role: 'steered', events$: owner.followers$ });
         return owner.request({ type: 'inject', input });
       case 'interrupt':
@@ -141,4 +145,9 @@ class Subscribed implements LocalHolder {
   }
 
   requested(): void {}
+
+  /** Its requests go to `requests$`, whose subscriber decides. */
+  takesRequests(): boolean {
+    return true;
+  }
 }

@@ -112,6 +112,10 @@ class Hold<T> extends Subscriber<StreamEvent<T>> implements LocalHolder, RunRequ
     else this.handler?.cancel(request.reason);
   }
 
+  takesRequests(): boolean {
+    return this.handler !== undefined;
+  }
+
   /** The requests failed: so does the run (requests that end leave it running). */
   requestsFailed(error: unknown): void {
     this.handler?.fail(error);

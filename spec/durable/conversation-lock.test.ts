@@ -1,4 +1,4 @@
-import { firstValueFrom, map, merge, Subject, toArray } from 'rxjs';
+import { firstValueFrom, map, merge, Subject, tap, toArray } from 'rxjs';
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import {
@@ -103,6 +103,25 @@ describe('conversation locks', () => {
     expect(statuses(b.events)).toEqual(['running', 'completed']);
     expect(model.requests).toHaveLength(2);
     expect(userTexts(model.requests[1]!.input)).toEqual(['first', 'second', 'third', 'fourth']);
+  });
+
+  it('a run steered into a run that is ending (from its terminal event) waits for it and runs with its own input', async () => {
+    const session = new MemorySession('conv');
+    const model = new ScriptedModel({ turns: [{ text: 'one' }, { text: 'two' }] });
+    const agent = new Agent({ name: 'A', model });
+    let late: ReturnType<typeof collect> | undefined;
+    await collect(
+      run(agent, 'first', { session }).pipe(
+        tap((event) => {
+          if (event.type === 'run.updated' && event.status === 'completed') late = collect(run(agent, 'second', { session, onBusy: 'steer' }));
+        }),
+      ),
+    );
+    const steered = await late!;
+    expect(statuses(steered.events)).toEqual(['running', 'completed']);
+    expect(model.requests).toHaveLength(2);
+    expect(userTexts(model.requests[1]!.input)).toEqual(['first', 'second']);
+    expect(userTexts(await session.getItems())).toEqual(['first', 'second']);
   });
 
   it('a run steered into a run that fails sees its failed end and errors with its error', async () => {
