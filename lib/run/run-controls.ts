@@ -23,7 +23,7 @@ export function subscribeControls<TContext>(state: RunState<TContext>, requests?
   // No control: nothing to subscribe, and the run cannot be stopped from outside.
   if (!cancel$ && !signal && !inject$ && !approvals$ && !requests) return undefined;
   const subscriptions = new Subscription();
-  if (requests) subscriptions.add(requests.connect(new Requests(state)));
+  if (requests) subscriptions.add(requests.connect(new ConversationRequests(state)));
   if (cancel$ || signal) subscriptions.add(cancellations(cancel$, signal).subscribe(new Cancels(state, 'cancel$')));
   if (inject$) subscriptions.add(inject$.subscribe(new Injects(state, 'inject$')));
   if (approvals$) subscriptions.add(approvals$.subscribe(new Approvals(state, 'approvals$')));
@@ -67,7 +67,7 @@ class Injects<TContext> extends Control<RunInput, TContext> {
 }
 
 /** The conversation's requests: as values of `inject$` and `cancel$`, and a failure as theirs. */
-class Requests<TContext> implements RunRequestHandler {
+class ConversationRequests<TContext> implements RunRequestHandler {
   constructor(private readonly state: RunState<TContext>) {}
 
   inject(input: RunInput): void {

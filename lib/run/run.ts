@@ -6,7 +6,7 @@ import { AgentsError, UserError } from '../errors/agents-error.js';
 import type { StreamEvent } from '../events/stream-event.js';
 import type { RunInput } from '../items/input-item.js';
 import { validateRunInput } from '../items/validate-input.js';
-import { type HistoryView, type ViewableHistory, viewHistory, wholeView } from '../session/history-view.js';
+import { type HistoryView, historyViewOf, wholeView } from '../session/history-view.js';
 import type { Session } from '../session/session.js';
 import { SessionWriter, sessionError, writesSettled } from '../session/session-writer.js';
 import { createRunTracing } from '../tracing/create-run-tracing.js';
@@ -198,7 +198,7 @@ function loadHistory<TContext>(state: RunState<TContext>): Observable<never> {
 
 /** The session's history: its view when it hands one out (no copy), else what `getItems` gives. */
 function readHistory(session: Session): Promise<HistoryView> {
-  const view = (session as Partial<ViewableHistory>)[viewHistory]?.();
+  const view = historyViewOf(session);
   return view ? Promise.resolve(view) : Promise.resolve(session.getItems()).then(wholeView);
 }
 

@@ -22,6 +22,11 @@ export interface ViewableHistory {
   [viewHistory](): HistoryView | undefined;
 }
 
+/** The session's history as a view if it hands one out (see {@link viewHistory}); undefined if it must be read with `getItems`. @internal */
+export function historyViewOf(session: object): HistoryView | undefined {
+  return (session as Partial<ViewableHistory>)[viewHistory]?.();
+}
+
 /** The whole of an array, as a view. @internal */
 export function wholeView(items: readonly InputItem[]): HistoryView {
   return { items, length: items.length };
