@@ -11,10 +11,14 @@ import { fmt, pairedNote, table, verdict } from '../lib/stats.mjs';
 export default {
   id: 'history',
   sizes: {
-    smoke: { points: [100, 1000], reps: { default: 2 }, warmup: 2, inFlight: { default: 4 }, holdMs: 50 },
+    smoke: { points: [100, 1000], reps: { default: 2 }, continuedReps: 2, warmup: 2, inFlight: { default: 4 }, holdMs: 50 },
     full: {
       points: [100, 1000, 10_000, 100_000],
-      reps: { 100: 60, 1000: 40, 10000: 20, 100000: 8 },
+      // Paired repetitions: the median of their ratios moves by ±0.05 between runs at 60; a turn is
+      // milliseconds at the small points, so they get hundreds (about 20 s in all).
+      reps: { 100: 200, 1000: 120, 10000: 40, 100000: 16 },
+      // A continued turn sends one message at every size: as many at every point.
+      continuedReps: 200,
       // Warm-up turns at the first point (steady state, as a server runs: see the notes); 2 at the others.
       warmup: 300,
       // Enough runs at every point that what a process allocates once (compiled code, caches) is not
@@ -26,7 +30,7 @@ export default {
   once: true,
   contenders: ['raw', 'rxjs-agents'],
 
-  async measure(adapter, { origin, points, reps, warmup: firstWarmup, inFlight: runs, holdMs, via }, { raw }) {
+  async measure(adapter, { origin, points, reps, continuedReps, warmup: firstWarmup, inFlight: runs, holdMs, via }, { raw }) {
     return eachPoint(points, async (n) => {
       const history = makeHistory(n);
       const r = reps[n] ?? reps.default;
@@ -43,15 +47,15 @@ export default {
         return make();
       };
       // The contender's conversation and, paired in this process (see pairedTimed), the raw client's.
-      const pair = async (start) => {
+      const pair = async (start, r) => {
         const conversations = new Map();
         for (const contender of new Set([adapter, raw])) conversations.set(contender, await conversationOf(() => start(contender)));
         return pairedTimed(adapter, raw, (contender) => conversations.get(contender).turn(), { warmup: 2, reps: r, check });
       };
-      const turn = await pair((contender) => contender.conversation({ baseURL: `${origin}/hist/v1`, history: [...history] }));
+      const turn = await pair((contender) => contender.conversation({ baseURL: `${origin}/hist/v1`, history: [...history] }), r);
       // Continued with previous_response_id: the warm-up turns send the history once, the timed ones only what is new.
       const continued = adapter.continuedConversation
-        ? await pair((contender) => contender.continuedConversation({ baseURL: `${origin}/hist/v1`, history: [...history] }))
+        ? await pair((contender) => contender.continuedConversation({ baseURL: `${origin}/hist/v1`, history: [...history] }), continuedReps)
         : undefined;
       // The library's own work: a turn on a model that does nothing (rxjs-agents); the raw
       // client's unavoidable work: serializing the request body (raw).
