@@ -8,7 +8,8 @@ export default {
   sizes: {
     smoke: { points: [1, 20], turns: 2, reps: 1, warmup: 1 },
     // Warm-up loops before the first point (steady state, as a server runs: see the notes), then 3 before each other point.
-    full: { points: [1, 20, 200], turns: 10, reps: 15, warmup: 40 },
+    // 40 paired loops per point and round: the median of 15 moved by ±0.05 between runs (as the history curve's did).
+    full: { points: [1, 20, 200], turns: 10, reps: 40, warmup: 40 },
   },
   // Every round, not once: each point is the median over the rounds (one process per round is noisy on a shared machine).
 
