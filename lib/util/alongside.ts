@@ -18,10 +18,13 @@ export function alongside<T>(main: Observable<T>, side: Observable<never>): Obse
   });
 }
 
-/** One of the two sources' subscriber: values and errors go straight out; the second completion completes. */
+/**
+ * One of the two sources' subscriber: values and errors go straight out; the second
+ * completion completes (the other part is closed only once it completed: an error or
+ * an unsubscribe of the output ends both).
+ */
 class Part<T> extends Subscriber<T> {
   other: Part<unknown> | undefined;
-  done = false;
 
   constructor(private readonly out: Subscriber<T>) {
     super();
@@ -37,8 +40,7 @@ class Part<T> extends Subscriber<T> {
   }
 
   protected override _complete(): void {
-    this.done = true;
     this.unsubscribe();
-    if (this.other?.done) this.out.complete();
+    if (this.other?.closed) this.out.complete();
   }
 }
