@@ -239,7 +239,7 @@ export function continuedConversation({ baseURL, history }: { baseURL: string; h
  * A model that reads nothing and answers "ok" at once: what is left of a turn is the
  * library's own work (history, request building, events, session), with no HTTP client.
  */
-class NullModel implements Model {
+export class NullModel implements Model {
   readonly provider = 'bench';
   readonly modelName = 'null';
   private n = 0;

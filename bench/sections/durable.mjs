@@ -29,7 +29,10 @@ export default {
       ...table(['operation', 'samples', 'median', 'p99'], [
         row('append 1 message', r.appendOne),
         row('append a turn (call, output, message)', r.appendTurn),
-        ...r.reads.map((read) => row(`read a ${read.length}-item history`, read)),
+        ...r.reads.flatMap((read) => [
+          row(`read a ${read.length}-item history whole (nothing of it held in the process)`, read),
+          row(`read it again, nothing new (held: only the check and what is new cross)`, read.again),
+        ]),
       ]),
       '',
       `Throughput, ${r.throughput.conversations} conversations at once on one client: ${fmt(r.throughput.appendsPerSecond, 0)} appends/s, ` +
@@ -44,6 +47,26 @@ export default {
       ]),
       '',
       `Added per turn by Redis, median: ${fmt(added, 3)} ms.`,
+      ...(r.long?.length
+        ? [
+            '',
+            '### A long conversation',
+            '',
+            'One turn (the user\'s message, a one-word answer from a model that reads nothing) on a conversation of n items, median of ' +
+              'the runs, a new RedisSession object for each run as a server makes them (claim, read, write, release). "RedisSession" reads through a ' +
+              '`RedisHistoryCache` large enough to hold the conversation (the default one holds 100,000 items over all conversations), so it reads what was appended since the process last read; ' +
+              '"whole list" is the same with `historyCache: new RedisHistoryCache({ maxItems: 0 })`, which reads and parses the whole list every turn (what every read did before the cache). ' +
+              `Target: what Redis adds to the turn does not grow with the conversation: at most 1 ms more than at ${r.long[0].length.toLocaleString('en-US')} items.`,
+            '',
+            ...table(
+              ['items', 'MemorySession ms', 'RedisSession ms', 'added', 'RedisSession, whole list ms', 'result'],
+              r.long.map((l) => {
+                const added = l.cached - l.memory;
+                return [l.length.toLocaleString('en-US'), fmt(l.memory, 3), fmt(l.cached, 3), fmt(added, 3), fmt(l.whole, 3), verdict(added - (r.long[0].cached - r.long[0].memory) <= 1)];
+              }),
+            ),
+          ]
+        : []),
     ];
   },
 };

@@ -11,19 +11,20 @@ export interface HistoryView {
 }
 
 /**
- * The method of a session that can hand a run its history as a view (see
- * `MemorySession`); it answers undefined when the history must be read with `getItems`.
+ * The method of a session that can hand a run its history as a view, at once
+ * (`MemorySession`) or once read (`RedisSession`); it answers undefined when the
+ * history must be read with `getItems`.
  * @internal
  */
 export const viewHistory: unique symbol = Symbol('rxjs-agents.viewHistory');
 
 /** A session with a {@link viewHistory} method. @internal */
 export interface ViewableHistory {
-  [viewHistory](): HistoryView | undefined;
+  [viewHistory](): HistoryView | PromiseLike<HistoryView> | undefined;
 }
 
 /** The session's history as a view if it hands one out (see {@link viewHistory}); undefined if it must be read with `getItems`. @internal */
-export function historyViewOf(session: object): HistoryView | undefined {
+export function historyViewOf(session: object): HistoryView | PromiseLike<HistoryView> | undefined {
   return (session as Partial<ViewableHistory>)[viewHistory]?.();
 }
 
