@@ -1,5 +1,5 @@
 import { Observable } from 'rxjs';
-import { readSse } from '../util/read-sse.js';
+import { readSse, type SseReading } from '../util/read-sse.js';
 import { RemoteRunError, responseError } from './remote-run-error.js';
 
 /** What an event stream delivers: its response's `Run-Id`, then its SSE messages. */
@@ -27,6 +27,7 @@ export function eventStream(
     const abort = new AbortController();
     let answered = false;
     let left = false;
+    let reading: SseReading | undefined;
     fetchFn(url, { ...init, signal: abort.signal })
       .then(async (response) => {
         answered = true;
@@ -37,10 +38,11 @@ export function eventStream(
         }
         if (!response.ok || !response.body) throw await responseError(response);
         subscriber.next({ type: 'open', runId: response.headers.get('run-id') });
-        await readSse(response.body, abort.signal, ({ event, id, data }) => {
+        reading = readSse(response.body, ({ event, id, data }) => {
           if (event === 'error') throw new RemoteRunError(`The server could not stream the run: ${errorMessage(data)}`);
           subscriber.next({ type: 'message', event, id, data });
         });
+        await reading.done;
         if (!abort.signal.aborted) subscriber.complete();
       })
       .catch((error: unknown) => {
@@ -53,7 +55,10 @@ export function eventStream(
       });
     return () => {
       left = true;
-      if (answered || !settle) abort.abort();
+      if (answered || !settle) {
+        abort.abort();
+        reading?.cancel();
+      }
     };
   });
 }

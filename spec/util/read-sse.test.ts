@@ -23,7 +23,7 @@ function body(chunks: readonly (string | Uint8Array)[], { endless = false } = {}
 
 async function messages(chunks: readonly (string | Uint8Array)[]) {
   const got: { event?: string; data: string }[] = [];
-  await readSse(body(chunks).stream, new AbortController().signal, ({ event, data }) => got.push(event ? { event, data } : { data }));
+  await readSse(body(chunks).stream, ({ event, data }) => got.push(event ? { event, data } : { data })).done;
   return got;
 }
 
@@ -46,14 +46,14 @@ describe('readSse', () => {
     expect(await messages([new TextEncoder().encode('data: 🌍').subarray(0, 8), '\n\n'])).toEqual([{ data: '\ufffd' }]);
   });
 
-  it('an abort returns at once and cancels the body, even one that would go on forever', async () => {
-    const { stream, seen } = body(['data: 1\n\n'], { endless: true });
-    const controller = new AbortController();
+  it('a cancel returns at once and cancels the body, even one that would go on forever', async () => {
+    const { stream, seen } = body(['data: 1\n\ndata: 2\n\n'], { endless: true });
     const got: string[] = [];
-    await readSse(stream, controller.signal, ({ data }) => {
+    const reading = readSse(stream, ({ data }) => {
       got.push(data);
-      controller.abort();
+      reading.cancel();
     });
+    await reading.done;
     expect(got).toEqual(['1']);
     expect(seen.cancelled).toBe(true);
   });
@@ -61,16 +61,16 @@ describe('readSse', () => {
   it('what the handler throws rejects, and the body is cancelled', async () => {
     const { stream, seen } = body(['data: 1\n\ndata: 2\n\n'], { endless: true });
     await expect(
-      readSse(stream, new AbortController().signal, () => {
+      readSse(stream, () => {
         throw new RangeError('no');
-      }),
+      }).done,
     ).rejects.toThrow(RangeError);
     expect(seen.cancelled).toBe(true);
   });
 
   it('a body read to its end is not cancelled', async () => {
     const { stream, seen } = body(['data: 1\n\n']);
-    await readSse(stream, new AbortController().signal, () => undefined);
+    await readSse(stream, () => undefined).done;
     expect(seen.cancelled).toBe(false);
   });
 });
@@ -79,7 +79,7 @@ describe('readSseJson', () => {
   const response = (chunks: string[]) => new Response(body(chunks).stream, { headers: { 'x-request-id': 'req_1' } });
   const read = async (chunks: string[]) => {
     const got: unknown[] = [];
-    await readSseJson(response(chunks), new AbortController().signal, (data) => got.push(data));
+    await readSseJson(response(chunks), (data) => got.push(data)).done;
     return got;
   };
 

@@ -3,6 +3,7 @@ import type { ModelEvent } from '../../model/model.js';
 import { AgentsError } from '../../errors/agents-error.js';
 import { type OpenAIApiName, type RequestPhase, toModelError } from './openai-errors.js';
 import { readSseJson } from './read-sse-json.js';
+import type { SseReading } from '../../util/read-sse.js';
 
 /**
  * Translates one streaming response, event by event. It may throw a `ModelError`
@@ -53,6 +54,10 @@ export function openAIStream<TEvent>(
 class StreamRequest<TEvent> {
   private readonly controller = new AbortController();
   private phase: RequestPhase = 'request';
+  /** Its body, once the response came. */
+  private reading: SseReading | undefined;
+  /** Unsubscribed before the body was read to its end. */
+  private stopped = false;
   private finished = false;
 
   constructor(
@@ -62,12 +67,14 @@ class StreamRequest<TEvent> {
   ) {}
 
   async consume(open: (signal: AbortSignal) => StreamingCall<TEvent>): Promise<void> {
-    const { controller, subscriber } = this;
+    const { subscriber } = this;
     try {
-      const response = await open(controller.signal).asResponse();
+      const response = await open(this.controller.signal).asResponse();
+      if (this.stopped) return;
       this.phase = 'stream';
-      await readSseJson(response, controller.signal, (event) => this.event(event as TEvent));
-      if (controller.signal.aborted) return;
+      this.reading = readSseJson(response, (event) => this.event(event as TEvent));
+      await this.reading.done;
+      if (this.stopped) return;
       for (const modelEvent of this.translate.end()) subscriber.next(modelEvent);
       // The body was read to its end: nothing left to abort (an abort costs an exception and an event).
       this.finished = true;
@@ -75,7 +82,7 @@ class StreamRequest<TEvent> {
     } catch (error) {
       // After unsubscribe the abort surfaces here (or not at all): nobody is listening.
       // A translator's own error (a `ModelBehaviorError`…) already says what went wrong.
-      if (!controller.signal.aborted) subscriber.error(error instanceof AgentsError ? error : toModelError(error, this.api, this.phase));
+      if (!this.stopped) subscriber.error(error instanceof AgentsError ? error : toModelError(error, this.api, this.phase));
     }
   }
 
@@ -85,7 +92,11 @@ class StreamRequest<TEvent> {
     for (const modelEvent of this.translate.next(event)) this.subscriber.next(modelEvent);
   }
 
+  /** Closes the request: aborted before its response, its body cancelled after (which lets the connection go). */
   unsubscribe(): void {
-    if (!this.finished) this.controller.abort();
+    if (this.finished) return;
+    this.stopped = true;
+    this.controller.abort();
+    this.reading?.cancel();
   }
 }

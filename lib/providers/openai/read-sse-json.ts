@@ -1,10 +1,10 @@
 import { APIError } from 'openai';
-import { readSse } from '../../util/read-sse.js';
+import { readSse, type SseReading } from '../../util/read-sse.js';
 
 /**
  * Reads a streamed OpenAI response body (server-sent events of JSON data) to its
  * end, calling `each` with every event's data, in order, as it arrives, until
- * `signal` aborts. It follows the rules of the `openai` client's own `Stream`:
+ * it is cancelled (see `readSse`). It follows the rules of the `openai` client's own `Stream`:
  * `[DONE]` ends the events, data with an `error` field is the server's failure
  * (an `APIError`, thrown), data that is not JSON throws a `SyntaxError`; what
  * `each` throws stops the reading too. Unlike the `Stream`, an event without
@@ -17,10 +17,10 @@ import { readSse } from '../../util/read-sse.js';
  * for them on every event.
  * @internal
  */
-export function readSseJson(response: Response, signal: AbortSignal, each: (data: unknown) => void): Promise<void> {
-  if (!response.body) return Promise.reject(new Error('The response has no body to stream.'));
+export function readSseJson(response: Response, each: (data: unknown) => void): SseReading {
+  if (!response.body) return { done: Promise.reject(new Error('The response has no body to stream.')), cancel: () => undefined };
   let done = false;
-  return readSse(response.body, signal, ({ data }) => {
+  return readSse(response.body, ({ data }) => {
     if (done) return;
     if (data.startsWith('[DONE]')) {
       done = true;
