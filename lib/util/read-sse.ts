@@ -1,4 +1,5 @@
 import { createParser, type EventSourceMessage } from 'eventsource-parser';
+import { Utf8Chunks } from './utf8-chunks.js';
 
 /** A body being read: `done` settles at its end; `cancel()` stops it at once. */
 export interface SseReading {
@@ -16,9 +17,9 @@ export interface SseReading {
  * `EventSource`, an event without `data` is not a message; `\r`, `\n` and `\r\n`
  * all end lines.
  *
- * A body chunk is one `read()`, its messages parsed synchronously
- * (`eventsource-parser`): one promise a chunk, where piping through decoder and
- * parser streams costs several, and each message a read of its own. A process
+ * A body chunk is one `read()`, decoded whole (see `Utf8Chunks`) and its messages
+ * parsed synchronously (`eventsource-parser`): one promise a chunk, where piping
+ * through decoder and parser streams costs several, and each message a read of its own. A process
  * that holds thousands of streams pays that on every event. Cancelled by a call
  * rather than an `AbortSignal`: a listener on a signal costs microseconds in
  * Node, on every request.
@@ -37,14 +38,14 @@ export function readSse(body: ReadableStream<Uint8Array>, each: (message: EventS
     },
   });
   const read = async () => {
-    const decoder = new TextDecoder();
+    const decoder = new Utf8Chunks();
     let endsInCr = false;
     try {
       for (;;) {
         const chunk = await reader.read();
         if (cancelled) return;
         if (chunk.done) break;
-        const text = decoder.decode(chunk.value, { stream: true });
+        const text = decoder.decode(chunk.value);
         if (text) endsInCr = text.endsWith('\r');
         parser.feed(text);
       }
@@ -52,7 +53,7 @@ export function readSse(body: ReadableStream<Uint8Array>, each: (message: EventS
       cancel();
       throw error;
     }
-    const rest = decoder.decode();
+    const rest = decoder.end();
     parser.feed(rest);
     // The parser waits for what follows a last `\r` (it may be `\r\n`): nothing does.
     if (rest ? rest.endsWith('\r') : endsInCr) parser.feed('\n');
