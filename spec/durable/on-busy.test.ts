@@ -42,6 +42,23 @@ function finalText(events: readonly StreamEvent<unknown>[]): unknown {
   return last?.type === 'run.updated' ? last.result?.finalOutput : undefined;
 }
 
+/**
+ * Listens for a running run to accept a steer; the function it gives waits for that.
+ * Across Redis, the acceptance is published (seen here by a client of its own); in
+ * one process the lock hands the input over at once.
+ */
+async function steerAcceptance(redis: ReturnType<typeof useRedis>, store: string): Promise<() => Promise<void>> {
+  if (!store.includes('Redis')) return () => Promise.resolve();
+  const listener = redis.client();
+  const accepted = new Promise<void>((resolve) => {
+    listener.on('pmessage', (_pattern: string, _channel: string, message: string) => {
+      if ((JSON.parse(message) as { type?: string }).type === 'steer.accepted') resolve();
+    });
+  });
+  await listener.psubscribe('*:reply:*');
+  return () => accepted;
+}
+
 const stores: [string, (r: ReturnType<typeof useRedis>) => () => Session][] = [
   ['in one process (MemorySession)', () => {
     const session = new MemorySession('chat');
@@ -54,7 +71,7 @@ const stores: [string, (r: ReturnType<typeof useRedis>) => () => Session][] = [
   }],
 ];
 
-describe.each(stores)('onBusy %s', (_name, makeStore) => {
+describe.each(stores)('onBusy %s', (name, makeStore) => {
   const redis = useRedis();
 
   it('queue (default): the second run starts when the first ends, and sees its whole history', async () => {
@@ -129,8 +146,9 @@ describe.each(stores)('onBusy %s', (_name, makeStore) => {
     const { agent, model, open, gateCalls } = conversation();
     const first = collect(run(agent, 'first: gate', { session: session() }));
     await eventually(() => gateCalls() === 1);
+    const accepted = await steerAcceptance(redis, name);
     const second = collect(run(agent, 'also this', { session: session(), onBusy: 'steer' }));
-    await new Promise((resolve) => setTimeout(resolve, 30)); // the steer reaches the running run
+    await accepted(); // the running run took the input
     open();
     const [a, b] = await Promise.all([first, second]);
     expect(statuses(a.events)).toEqual(['running', 'completed']);
