@@ -152,11 +152,19 @@ export class RedisSession implements Session {
     const held = historyCache.get(client, key);
     const heldLength = held?.items.length ?? 0;
     const args = held ? [held.generation, held.dropped + heldLength] : ['', 0];
-    const [generation, dropped, from, texts] = (await read.run(client, [key, this.metaKey], args)) as [string, number, number, string[]];
+    const [generation, droppedReply, fromReply, texts] = (await read.run(client, [key, this.metaKey], args)) as [string, number | string, number | string, string[]];
+    // Numbers, even from a client that answers integers as strings (`stringNumbers`).
+    const dropped = Number(droppedReply);
+    const from = Number(fromReply);
     const fresh = texts.map((text, i) => this.parse(text, Math.max(from, 0) + i));
     let items = fresh;
     if (from >= 0 && held) {
       const gone = dropped - held.dropped;
+      // Fewer dropped than when it was held (a server that lost writes, as a failover can): read it all again.
+      if (gone < 0) {
+        historyCache.delete(client, key);
+        return this.read();
+      }
       // Another read of this process may have appended to the held array since this one was sent: then a new array.
       if (gone === 0 && held.items.length === heldLength) items = pushAll(held.items, fresh);
       else items = held.items.slice(gone, heldLength).concat(fresh);

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { firstValueFrom } from 'rxjs';
 import { Agent, run, ScriptedModel, toResult, UserError, type InputItem } from '../../lib/index.js';
 import fc from 'fast-check';
-import type { Redis } from 'ioredis';
+import { Redis } from 'ioredis';
 import { RedisHistoryCache, RedisSession } from '../../lib/redis/index.js';
 import { useRedis } from './use-redis.js';
 
@@ -101,6 +101,33 @@ describe('RedisSession', () => {
       // One held item dropped: what follows the other two is read.
       expect(await rangesRead(here, async () => (items = await ours.getItems()))).toEqual([2]);
       expect(items).toEqual(['6', '7', '8', '9'].map(user));
+    });
+
+    it('through a client that answers integers as strings (stringNumbers)', async () => {
+      const here = new Redis(redis.server.url, { stringNumbers: true });
+      try {
+        const conversation = id();
+        const ours = new RedisSession({ client: here, id: conversation, historyCache: new RedisHistoryCache() });
+        const theirs = new RedisSession({ client: redis.client(), id: conversation, maxItems: 5 });
+        const numbered = (from: number, to: number) => Array.from({ length: to - from + 1 }, (_, i) => user(String(from + i)));
+        await theirs.addItems(numbered(1, 6)); // one dropped
+        expect(await ours.getItems()).toEqual(numbered(2, 6));
+        await theirs.addItems(numbered(7, 16)); // ten more dropped
+        expect(await ours.getItems()).toEqual(numbered(12, 16));
+      } finally {
+        here.disconnect();
+      }
+    });
+
+    it('reads it all again when the list counts fewer dropped items than it held (a server that lost writes)', async () => {
+      const client = redis.client();
+      const conversation = id();
+      const session = new RedisSession({ client, id: conversation, maxItems: 3, historyCache: new RedisHistoryCache() });
+      await session.addItems(['1', '2', '3', '4', '5'].map(user)); // 2 dropped
+      expect(await session.getItems()).toEqual(['3', '4', '5'].map(user));
+      await client.rpush(`rxjs-agents:conversation:${conversation}:items`, JSON.stringify(user('6')));
+      await client.hset(`rxjs-agents:conversation:${conversation}:history`, 'dropped', 1);
+      expect(await session.getItems()).toEqual(['3', '4', '5', '6'].map(user));
     });
 
     it('never serves what it held after the list started again: cleared elsewhere, or expired', async () => {

@@ -3,6 +3,7 @@ import { ModelError, type InputItem, type ModelEvent } from '../../lib/index.js'
 import { OpenAIResponsesModel } from '../../lib/providers/openai/openai-responses-model.js';
 import { collect, failure, modelRequest, rawEvents, translated, watch } from '../support/model-events.js';
 import { testClient, useOpenAIServer } from '../support/use-openai-server.js';
+import { until } from '../helpers/probe-tools.js';
 
 const fx = useOpenAIServer();
 const model = (options: Parameters<typeof fx.client>[0] = {}) =>
@@ -370,6 +371,29 @@ describe('OpenAIResponsesModel: unsubscribe', () => {
     await request.closed;
     expect(request.closedByClient).toBe(true);
     expect(request.endedByServer).toBe(false);
+  });
+
+  it('lets the body go when unsubscribed as the response arrives, even through a fetch that does not follow the abort', async () => {
+    fx.server.enqueue({ text: 'Streaming and then', fault: { kind: 'hang' } });
+    let subscription: { unsubscribe(): void } | undefined;
+    // A fetch of the application's that drops the signal; the consumer leaves the moment the response is there.
+    const fetch = (url: string | URL | Request, init?: RequestInit): Promise<Response> => {
+      const { signal: _ignored, ...rest } = init ?? {};
+      const answered = globalThis.fetch(url, rest);
+      void answered.then((response) => {
+        // Held, so that no collection of an unread response closes the connection instead.
+        held.push(response);
+        subscription?.unsubscribe();
+      });
+      return answered;
+    };
+    const held: Response[] = [];
+    // No client timeout to close it meanwhile: only letting the body go can.
+    subscription = model({ fetch, timeout: 600_000 }).stream(modelRequest()).subscribe();
+    await until(() => fx.server.requests.length > 0);
+    const request = fx.server.requests[0]!;
+    await request.closed;
+    expect(request.closedByClient).toBe(true);
   });
 
   it('leaves no connection behind after many cancels', async () => {

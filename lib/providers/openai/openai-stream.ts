@@ -70,7 +70,8 @@ class StreamRequest<TEvent> {
     const { subscriber } = this;
     try {
       const response = await open(this.controller.signal).asResponse();
-      if (this.stopped) return;
+      // Unsubscribed as the response came: its body is let go here (a `fetch` may not follow the abort).
+      if (this.stopped) return void response.body?.cancel().catch(() => undefined);
       this.phase = 'stream';
       this.reading = readSseJson(response, (event) => this.event(event as TEvent));
       await this.reading.done;
