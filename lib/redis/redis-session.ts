@@ -156,15 +156,15 @@ export class RedisSession implements Session {
     // Numbers, even from a client that answers integers as strings (`stringNumbers`).
     const dropped = Number(droppedReply);
     const from = Number(fromReply);
+    const gone = held ? dropped - held.dropped : 0;
+    // Fewer dropped than when it was held (a server that lost writes, as a failover can): read it all again.
+    if (from >= 0 && gone < 0) {
+      historyCache.delete(client, key);
+      return this.read();
+    }
     const fresh = texts.map((text, i) => this.parse(text, Math.max(from, 0) + i));
     let items = fresh;
     if (from >= 0 && held) {
-      const gone = dropped - held.dropped;
-      // Fewer dropped than when it was held (a server that lost writes, as a failover can): read it all again.
-      if (gone < 0) {
-        historyCache.delete(client, key);
-        return this.read();
-      }
       // Another read of this process may have appended to the held array since this one was sent: then a new array.
       if (gone === 0 && held.items.length === heldLength) items = pushAll(held.items, fresh);
       else items = held.items.slice(gone, heldLength).concat(fresh);

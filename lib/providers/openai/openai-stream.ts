@@ -70,10 +70,10 @@ class StreamRequest<TEvent> {
     const { subscriber } = this;
     try {
       const response = await open(this.controller.signal).asResponse();
-      // Unsubscribed as the response came: its body is let go here (a `fetch` may not follow the abort).
-      if (this.stopped) return void response.body?.cancel().catch(() => undefined);
       this.phase = 'stream';
       this.reading = readSseJson(response, (event) => this.event(event as TEvent));
+      // Unsubscribed as the response came: its body is let go too (a `fetch` may not follow the abort).
+      if (this.stopped) this.reading.cancel();
       await this.reading.done;
       if (this.stopped) return;
       for (const modelEvent of this.translate.end()) subscriber.next(modelEvent);
