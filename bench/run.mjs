@@ -216,10 +216,10 @@ const commonNotes = [
   "rxjs-agents' OpenAI models make each request with the `openai` client (`create(…).asResponse()`: its URL, headers, auth and HTTP errors) and read the streamed body themselves " +
     "(one `read()` a chunk, events parsed synchronously by eventsource-parser, with the rules of the client's `Stream`); the raw column iterates the client's `Stream`, " +
     'which hands each event through four async generators. Most of the difference in the streaming and stream-length sections is that; @openai/agents iterates the `Stream` as raw does.',
-  'Per-turn figures are steady state, as on a server that has served a few hundred turns: every contender first runs a warm-up in the same process ' +
-    '(the tool-loop headline 40 loops of 10 turns, the tools curve 40 loops before its first point, the history curve 300 turns before its first point, the stream-length curve 20 runs before its first). No gc is forced between timed repetitions (see `timed` and `pairedTimed` in bench/lib/measure.mjs). ' +
+  'Per-turn figures are steady state, as on a server that has served a few thousand turns: every contender first runs a warm-up in the same process ' +
+    '(the tool-loop headline 40 loops of 10 turns, the tools curve 40 loops before its first point, the history curve 2,000 turns before its first point, in conversations of the point’s size, for each of its two conversations, the stream-length curve 20 runs before its first). No gc is forced between timed repetitions (see `timed` and `pairedTimed` in bench/lib/measure.mjs). ' +
     "Cold, V8 has not yet optimized a library's code: measured in a fresh process, rxjs-agents' tool-loop turns take about 1.5× raw over the first 20 loops of 10 turns " +
-    'and reach the steady figure after about 40 (bench/.tmp probes, not part of this report).',
+    'and reach the steady figure after about 40; its continued turns (`previous_response_id`) are 1.07× raw over turns 20 to 520 and reach about 1.00× after 2,000 (bench/.tmp probes, not part of this report).',
   'Installed engines: `openai` 7, `ai` 7 and `@ai-sdk/openai` 4 declare `node >=22` in `engines`; on Node 20 npm warns (EBADENGINE) but every contender ran ' +
     'and its output is checked in every measurement (delta counts, final text, tool-call counts), so the newest versions are used.',
   'The AI SDK is given `providerOptions.openai.store = false` so that, like the others, it sends the whole history instead of item references.',

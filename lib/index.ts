@@ -84,6 +84,7 @@ export type { JsonSchema, Model, ModelEvent, ModelProvider, ModelRequest, Output
 export type { ModelSettings, ToolChoice } from './model/model-settings.js';
 export type { Usage } from './model/usage.js';
 export { setDefaultModelProvider } from './model/default-model-provider.js';
+export { coalesceDeltas } from './operators/coalesce-deltas.js';
 export { runStatus } from './operators/run-status.js';
 export { textDeltas } from './operators/text-deltas.js';
 export { toResult } from './operators/to-result.js';

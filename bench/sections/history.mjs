@@ -20,7 +20,9 @@ export default {
       // A continued turn sends one message at every size: as many at every point.
       continuedReps: 200,
       // Warm-up turns at the first point (steady state, as a server runs: see the notes); 2 at the others.
-      warmup: 300,
+      // A continued turn's ratio to raw's still falls after 300 turns and settles after about 2,000
+      // (bench/.tmp probe: 1.07, 1.09, 1.05, 1.02, 1.01, 1.01, 1.00 over successive 500-turn rounds).
+      warmup: 2000,
       // Enough runs at every point that what a process allocates once (compiled code, caches) is not
       // charged to a few runs: 500 as in the memory headline at 100 items, fewer as each holds more.
       inFlight: { 100: 500, 1000: 200, 10000: 20, 100000: 4 },
@@ -37,12 +39,16 @@ export default {
       const check = (out) => {
         if (out !== 'ok') throw new Error(`unexpected answer ${JSON.stringify(out)}`);
       };
-      // At the first point, a warm-up on a conversation of its own (its turns would lengthen the
-      // measured one), so the code runs in steady state; then 2 warm-up turns on the measured one.
+      // At the first point, a warm-up on conversations of their own (their turns would lengthen the
+      // measured one), a new one every 100 turns so that they stay the point's size, so the code runs
+      // in steady state; then 2 warm-up turns on the measured one.
       const conversationOf = async (make) => {
         if (n === points[0] && firstWarmup > 2) {
-          const warm = make();
-          for (let i = 0; i < firstWarmup; i++) check(await warm.turn());
+          let warm;
+          for (let i = 0; i < firstWarmup; i++) {
+            if (i % 100 === 0) warm = make();
+            check(await warm.turn());
+          }
         }
         return make();
       };

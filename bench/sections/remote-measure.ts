@@ -10,8 +10,10 @@
 //
 // - per event: CPU of the server process for a remote run (POST runs, read to the end) against
 //   a local run of the same agent in the same process (run(), no HTTP), a /text/<n> stream, per
-//   event of the run; with serveRuns' default (the raw model.event chunks stay on the server)
-//   and with every event sent (sendEvent: () => true, mounted at /all), interleaved;
+//   event of the run; with serveRuns' default (the raw model.event chunks stay on the server, the
+//   deltas of one read of the model's stream cross as one event), with each delta sent on its own
+//   (coalesceDeltas: false, mounted at /each) and with every event sent on its own (also
+//   sendEvent: () => true, mounted at /all), interleaved;
 // - cancel: client-side unsubscribe to the model socket closing at the bench server (monotonic
 //   clock shared by the processes of one machine), on /slow/10/<id> streams;
 // - concurrency: N remote streams open at once (/spread/1000/-: a delta a second each, each
@@ -60,6 +62,13 @@ function percentile(values: number[], p: number): number {
 // Long timeout: with thousands of streams opening at once on a loaded machine, answers can be slow to start.
 const client = (baseURL: string) => new OpenAI({ apiKey: 'bench', baseURL, maxRetries: 0, timeout: 600_000 });
 
+/** The text of a run's deltas. */
+function textOf(events: readonly StreamEvent[]): string {
+  let text = '';
+  for (const e of events) if (e.type === 'text.delta') text += e.delta;
+  return text;
+}
+
 // ------------------------------------------------------------------ server role
 type Command =
   | { cmd: 'cpu' }
@@ -93,10 +102,12 @@ async function serverRole(): Promise<void> {
   };
   // Cancelled runs' logs need not be kept: the registry forgets them at once.
   const handler = serveRuns({ agents, registry: new MemoryRunRegistry({ retainMs: 0 }) });
-  const sendAll = serveRuns({ agents, registry: new MemoryRunRegistry({ retainMs: 0 }), sendEvent: () => true });
+  const sendEach = serveRuns({ agents, registry: new MemoryRunRegistry({ retainMs: 0 }), coalesceDeltas: false });
+  const sendAll = serveRuns({ agents, registry: new MemoryRunRegistry({ retainMs: 0 }), sendEvent: () => true, coalesceDeltas: false });
   const listener = getRequestListener(handler);
+  const listenerEach = getRequestListener(sendEach);
   const listenerAll = getRequestListener(sendAll);
-  const http = createServer((req, res) => void (req.url?.startsWith('/all/') ? listenerAll : listener)(req, res));
+  const http = createServer((req, res) => void (req.url?.startsWith('/all/') ? listenerAll : req.url?.startsWith('/each/') ? listenerEach : listener)(req, res));
   // A backlog as a production server sets it: thousands of clients connecting at once must not overflow it.
   http.listen({ port: 0, host: '127.0.0.1', backlog: 4096 }, () => process.send!({ port: (http.address() as AddressInfo).port }));
   const eld = eldMonitor();
@@ -118,7 +129,8 @@ async function serverRole(): Promise<void> {
         const agent = textAgent(message.deltas);
         const before = cpuMicros();
         const events = await lastValueFrom(run(agent, 'Go').pipe(toArray()));
-        return process.send!({ cpu: cpuMicros() - before, events: events.length, sent: events.filter(withoutRawModelEvents).length });
+        const sent = events.filter(withoutRawModelEvents);
+        return process.send!({ cpu: cpuMicros() - before, events: events.length, sent: sent.length, others: sent.filter((e) => e.type !== 'text.delta').length, text: textOf(events) });
       }
       case 'slowId':
         slowId = message.id;
@@ -189,36 +201,49 @@ async function clientRole(): Promise<void> {
     // ---- per event: server CPU of a whole run, remote against local, per event of the run
     const local: number[] = [];
     const remote: number[] = [];
+    const remoteEach: number[] = [];
     const remoteAll: number[] = [];
     const ratios: number[] = [];
+    const ratiosEach: number[] = [];
     const ratiosAll: number[] = [];
     const clientSide: number[] = [];
+    const clientEach: number[] = [];
     let events = 0;
     let sent = 0;
-    const remoteCpu = async (at: string, expected: number) => {
+    let frames = 0;
+    type Local = { cpu: number; events: number; sent: number; others: number; text: string };
+    // Whatever the deltas' grouping, the run must arrive whole: the same text, every other event, a last run.updated.
+    const remoteCpu = async (at: string, l: Local, expected?: number) => {
       const before = await ask<{ cpu: number }>(server, { cmd: 'cpu' });
       const clientBefore = cpuMicros();
       const got = await lastValueFrom(remoteRun({ url: at, agent: 'text', input: 'Go' }).pipe(toArray()));
       const client = cpuMicros() - clientBefore;
       const after = await ask<{ cpu: number }>(server, { cmd: 'cpu' });
-      if (got.length !== expected) throw new Error(`remote run had ${got.length} events, expected ${expected}`);
+      if (expected !== undefined && got.length !== expected) throw new Error(`remote run had ${got.length} events, expected ${expected}`);
+      if (textOf(got) !== l.text) throw new Error('remote run had another text than the local run');
+      if (got.filter((e) => e.type !== 'text.delta' && e.type !== 'model.event').length !== l.others) throw new Error('remote run lost events');
       if (got.at(-1)?.type !== 'run.updated') throw new Error('remote run did not end with run.updated');
-      return { server: after.cpu - before.cpu, client };
+      return { server: after.cpu - before.cpu, client, events: got.length };
     };
     for (let i = -sizes.warmup; parts.includes('perEvent') && i < sizes.reps; i++) {
-      const l = await ask<{ cpu: number; events: number; sent: number }>(server, { cmd: 'local', deltas: sizes.deltas });
-      const byDefault = await remoteCpu(url, l.sent);
-      const all = await remoteCpu(`http://127.0.0.1:${port}/all/agents`, l.events);
+      const l = await ask<Local>(server, { cmd: 'local', deltas: sizes.deltas });
+      const byDefault = await remoteCpu(url, l);
+      const each = await remoteCpu(`http://127.0.0.1:${port}/each/agents`, l, l.sent);
+      const all = await remoteCpu(`http://127.0.0.1:${port}/all/agents`, l, l.events);
       if (i < 0) continue;
       events = l.events;
       sent = l.sent;
+      frames = byDefault.events;
       local.push(l.cpu / l.events);
       remote.push(byDefault.server / l.events);
       // Paired: each remote run against the local run just before it (the machine drifts between reps).
       ratios.push(byDefault.server / l.cpu);
+      ratiosEach.push(each.server / l.cpu);
       ratiosAll.push(all.server / l.cpu);
+      remoteEach.push(each.server / l.events);
       remoteAll.push(all.server / l.events);
       clientSide.push(byDefault.client / l.sent);
+      clientEach.push(each.client / l.sent);
     }
 
     // ---- cancel: client unsubscribe to the model socket closing
@@ -327,14 +352,18 @@ async function clientRole(): Promise<void> {
       deltas: sizes.deltas,
       events,
       sent,
+      frames,
       perEvent: {
         localUs: median(local),
         remoteUs: median(remote),
         ratio: median(ratios),
         ratioOfMedians: median(remote) / median(local),
+        remoteEachUs: median(remoteEach),
+        ratioEach: median(ratiosEach),
         remoteAllUs: median(remoteAll),
         ratioAll: median(ratiosAll),
         clientUs: median(clientSide),
+        clientEachUs: median(clientEach),
         reps: sizes.reps,
       },
       cancel: { samples: cancels.length, median: median(cancels), p99: percentile(cancels, 99) },

@@ -29,15 +29,18 @@ export default {
       `Per event: CPU time of the server process for a whole run, divided by the run's ${r.events.toLocaleString('en')} events (a ${r.deltas.toLocaleString('en')}-delta stream from the bench server): ` +
         'a local `run()` in that process, and the same run started and read to the end by `remoteRun` in the client process ' +
         `(${r.perEvent.reps} runs each, interleaved, µs per event: medians; the ratio is the median of each remote run's against the local run just before it, as in the paired sections, so the machine's drift between runs is not counted; the ratio of the two medians was ${fmt(r.perEvent.ratioOfMedians, 2)}×). The remote cost includes receiving the POST, encoding the events and writing them as SSE. ` +
-        `By default \`serveRuns\` keeps the provider's raw \`model.event\` chunks on the server (${r.sent.toLocaleString('en')} of the ${r.events.toLocaleString('en')} events cross); the last row sends every event (\`sendEvent: () => true\`).`,
+        `By default \`serveRuns\` keeps the provider's raw \`model.event\` chunks on the server (${r.sent.toLocaleString('en')} of the ${r.events.toLocaleString('en')} events would cross) and sends the deltas of one read of the model's stream as one event (\`coalesceDeltas\`): ` +
+        `the bench server writes its stream in 64 KB chunks, so ${r.frames.toLocaleString('en')} events crossed, with the same text and every other event (checked on every run). ` +
+        'A model read slowly gives one delta per read, and then each crosses on its own: the second row is that cost, every delta its own frame (`coalesceDeltas: false`); the last row also sends the raw chunks (`sendEvent: () => true`).',
       '',
       ...table(['run', 'server CPU per event (µs)', 'ratio', 'target', 'result'], [
         ['local run()', fmt(r.perEvent.localUs, 2), '1.00×', '', ''],
         ['remote run (server side), default', fmt(r.perEvent.remoteUs, 2), `${fmt(r.perEvent.ratio, 2)}×`, `≤ ${targets.ratio}×`, verdict(r.perEvent.ratio <= targets.ratio)],
-        ['remote run, every event sent', fmt(r.perEvent.remoteAllUs, 2), `${fmt(r.perEvent.ratioAll, 2)}×`, '', ''],
+        ['remote run, each delta its own frame', fmt(r.perEvent.remoteEachUs, 2), `${fmt(r.perEvent.ratioEach, 2)}×`, '', ''],
+        ['remote run, every event its own frame', fmt(r.perEvent.remoteAllUs, 2), `${fmt(r.perEvent.ratioAll, 2)}×`, '', ''],
       ]),
       '',
-      `The client process spent ${fmt(r.perEvent.clientUs, 2)} µs per event it received (fetch, SSE parsing, decoding).`,
+      `The client process spent ${fmt(r.perEvent.clientUs, 2)} µs per event of the ${r.sent.toLocaleString("en")} that cross without joining (fetch, SSE parsing, decoding), and ${fmt(r.perEvent.clientEachUs, 2)} µs with each delta its own frame.`,
       '',
       `Cancel: unsubscribe in the client to the model's socket closing at the bench server (a slow stream, a delta every 10 ms), ${r.cancel.samples} cancels (ms):`,
       '',

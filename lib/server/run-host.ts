@@ -1,8 +1,9 @@
-import { distinctUntilChanged, EMPTY, map, merge, type Observable, scan, startWith, Subject, switchMap, timer } from 'rxjs';
+import { distinctUntilChanged, EMPTY, filter, identity, map, merge, type Observable, scan, startWith, Subject, switchMap, timer } from 'rxjs';
 import type { Agent, AnyAgent } from '../agent/agent.js';
 import { encodeError, encodeEvent, type WireEvent } from '../events/event-codec.js';
 import type { StreamEvent } from '../events/stream-event.js';
 import type { RunInput } from '../items/input-item.js';
+import { coalesceDeltas } from '../operators/coalesce-deltas.js';
 import { run } from '../run.js';
 import type { CancelRequest } from '../run/cancel-request.js';
 import type { RunOptions } from '../run/run-options.js';
@@ -18,6 +19,8 @@ export interface HostedRun {
   readonly options: RunOptions;
   /** Which events go to the log (`run.updated` always does). Default: every one. */
   readonly sendEvent?: (event: StreamEvent<unknown>) => boolean;
+  /** Whether deltas that come in one burst go to the log as one event (see `coalesceDeltas`). Default true. */
+  readonly coalesce?: boolean;
 }
 
 /** The runs this process executes: each one's events go to the registry's log, its controls come from it. */
@@ -43,7 +46,7 @@ export function runHost(registry: RunRegistry, detachedGraceMs: number): RunHost
       return active;
     },
 
-    async start({ record, agent, input, options, sendEvent = () => true }) {
+    async start({ record, agent, input, options, sendEvent = () => true, coalesce = true }) {
       const cancels = new Subject<CancelRequest>();
       const injects = new Subject<RunInput>();
       const approvals = new Subject<ToolApprovalDecision>();
@@ -94,10 +97,12 @@ export function runHost(registry: RunRegistry, detachedGraceMs: number): RunHost
         inject$: injects,
         approvals$: approvals,
       })
+        .pipe(
+          filter((event) => event.type === 'run.updated' || sendEvent(event)),
+          coalesce ? coalesceDeltas() : identity,
+        )
         .subscribe({
-          next: (event) => {
-            if (event.type === 'run.updated' || sendEvent(event)) append(encodeEvent(event));
-          },
+          next: (event) => append(encodeEvent(event)),
           error: (error: unknown) => {
             // A failed run has already logged its terminal event; anything else still needs one.
             if (!terminal) append({ type: 'run.updated', status: 'failed', error: encodeError(toError(error)) });

@@ -1,6 +1,7 @@
 import { Observable } from 'rxjs';
 import type { AnyAgent } from '../agent/agent.js';
 import type { StreamEvent } from '../events/stream-event.js';
+import type { coalesceDeltas } from '../operators/coalesce-deltas.js';
 import type { RunOptions } from '../run/run-options.js';
 import type { Session } from '../session/session.js';
 import { HttpError } from './http-error.js';
@@ -57,6 +58,16 @@ export interface ServeRunsOptions {
    * them to learn how the run ended.
    */
   readonly sendEvent?: (event: StreamEvent<unknown>) => boolean;
+  /**
+   * Whether the text and reasoning deltas of one burst (what one read of the model's
+   * stream delivers) cross as one event, as {@link coalesceDeltas} joins them. A slow
+   * stream's deltas come one per read and cross as they are; a fast model's, or those
+   * of a server behind on its reads, come by the hundred and would otherwise cost a
+   * frame each on the server, in the registry's log and in the browser. The text and
+   * the order of events are the same either way. `false` sends each delta as the
+   * model gave it (to time tokens, say). Default `true`.
+   */
+  readonly coalesceDeltas?: boolean;
 }
 
 /**
@@ -146,6 +157,7 @@ export function serveRuns(options: ServeRunsOptions): RunsHandler {
       input: body.input,
       options: session ? { ...runOptions, session } : runOptions,
       sendEvent,
+      coalesce: options.coalesceDeltas ?? true,
     });
     return stream(id);
   };

@@ -67,3 +67,19 @@ export function expectPaired(items: readonly InputItem[]): void {
   }
   for (const id of outputs.keys()) if (!calls.has(id)) throw new Error(`output ${id} has no call`);
 }
+
+/**
+ * The events with each run of adjacent deltas of one kind and agent joined into one:
+ * what stays the same however the deltas were grouped on the way (see `coalesceDeltas`).
+ */
+export function joinDeltas<E extends { readonly type: string }>(events: readonly E[]): E[] {
+  const out: E[] = [];
+  for (const e of events) {
+    const last = out.at(-1) as (E & { delta?: unknown; agent?: unknown }) | undefined;
+    const delta = e as E & { delta?: unknown; agent?: unknown };
+    if ((e.type === 'text.delta' || e.type === 'reasoning.delta') && last?.type === e.type && last.agent === delta.agent) {
+      out[out.length - 1] = { ...last, delta: String(last.delta) + String(delta.delta) };
+    } else out.push(e);
+  }
+  return out;
+}

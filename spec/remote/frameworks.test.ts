@@ -13,7 +13,7 @@ import { nodeServer } from '../../examples/remote/mounting/node-http.js';
 import { remoteRun, RemoteRunError } from '../../lib/client/index.js';
 import { Agent, encodeEvent, run, ScriptedModel, tool } from '../../lib/index.js';
 import { MemoryRunRegistry, type RunControl, type RunsHandler, serveRuns, type ServeRunsOptions } from '../../lib/server/index.js';
-import { collect } from '../helpers/collect.js';
+import { collect, joinDeltas } from '../helpers/collect.js';
 import { observedRegistry } from './observed-registry.js';
 import { cancelledAtFirstDelta, eventually, terminalOf } from './remote-runs.suite.js';
 
@@ -109,7 +109,7 @@ describe.each(frameworks)('serveRuns mounted in $name under /api/agents', ({ lis
     let runId = '';
     const remote = await collect(remoteRun({ url, agent: 'assistant', input: 'Weather in Paris?', onRunId: (id) => (runId = id) }));
     expect(remote.error).toBeUndefined();
-    expect(remote.events.map(encodeEvent)).toEqual(local.events.map(encodeEvent));
+    expect(remote.events.map(encodeEvent)).toEqual(joinDeltas(local.events.map(encodeEvent)));
     expect(terminalOf(remote.events)).toMatchObject({ status: 'completed', result: { finalOutput: 'Sunny in Paris today.' } });
     // GET runs/{id}/events under the prefix: the finished run replays to its end.
     const replay = await collect(remoteRun({ url, runId }));

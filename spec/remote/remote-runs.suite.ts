@@ -16,7 +16,7 @@ import {
 } from '../../lib/index.js';
 import { OpenAIResponsesModel } from '../../lib/openai/index.js';
 import { type RunRegistry, serveRuns, type ServeRunsOptions } from '../../lib/server/index.js';
-import { collect } from '../helpers/collect.js';
+import { collect, joinDeltas } from '../helpers/collect.js';
 import { useOpenAIServer } from '../support/use-openai-server.js';
 import { observedRegistry } from './observed-registry.js';
 import { type RunsServer, startRunsServer } from './runs-server.js';
@@ -94,13 +94,20 @@ export function remoteRunSuite(name: string, makeRegistry: RegistryFactory): voi
           tools: [weather],
           model: new ScriptedModel({ turns: [{ toolCalls: [{ name: 'get_weather', arguments: { city: 'Paris' } }] }, { text: 'Sunny in Paris today.' }] }),
         });
-      const { url } = await serve({ agents: { assistant: makeAgent() } });
       const local = await collect(run(makeAgent(), 'Weather in Paris?'));
-      const remote = await collect(remoteRun({ url, agent: 'assistant', input: 'Weather in Paris?' }));
-      expect(remote.error).toBeUndefined();
-      expect(remote.events.map(encodeEvent)).toEqual(local.events.map(encodeEvent));
-      expect(remote.events.map((e) => e.type)).toContain('text.delta');
-      expect(terminalOf(remote.events)).toMatchObject({ status: 'completed', result: { finalOutput: 'Sunny in Paris today.' } });
+      const remoteOf = async (options: Partial<ServeRunsOptions>) => {
+        const { url } = await serve({ agents: { assistant: makeAgent() }, ...options });
+        const remote = await collect(remoteRun({ url, agent: 'assistant', input: 'Weather in Paris?' }));
+        expect(remote.error).toBeUndefined();
+        expect(terminalOf(remote.events)).toMatchObject({ status: 'completed', result: { finalOutput: 'Sunny in Paris today.' } });
+        return remote.events.map(encodeEvent);
+      };
+      // Each delta on its own: exactly the local run's events.
+      expect(await remoteOf({ coalesceDeltas: false })).toEqual(local.events.map(encodeEvent));
+      // By default the deltas of one burst cross as one event: the same events with the text joined.
+      const joined = await remoteOf({});
+      expect(joined).toEqual(joinDeltas(local.events.map(encodeEvent)));
+      expect(joined.filter((e) => e.type === 'text.delta').length).toBeLessThan(local.events.filter((e) => e.type === 'text.delta').length);
     });
 
     it("keeps the provider's raw model.event chunks on the server unless sendEvent asks for them", async () => {
@@ -117,8 +124,8 @@ export function remoteRunSuite(name: string, makeRegistry: RegistryFactory): voi
         return wire(events);
       };
       // By default everything but the raw chunks crosses, in the same order, with the same text.
-      expect(await read({})).toEqual(local.filter((e) => e.type !== 'model.event'));
-      expect(await read({ sendEvent: () => true })).toEqual(local);
+      expect(joinDeltas(await read({}))).toEqual(joinDeltas(local.filter((e) => e.type !== 'model.event')));
+      expect(await read({ sendEvent: () => true, coalesceDeltas: false })).toEqual(local);
       // run.updated always crosses: the client must learn how the run ended.
       expect((await read({ sendEvent: () => false })).map((e) => [e.type, e['status']])).toEqual([
         ['run.updated', 'running'],

@@ -3,6 +3,7 @@ import { describe, expectTypeOf, it } from 'vitest';
 import { z } from 'zod';
 import {
   Agent,
+  coalesceDeltas,
   ScriptedModel,
   run,
   toResult,
@@ -51,6 +52,8 @@ describe('public types', () => {
   it('the output type flows from outputType through run() and toResult()', () => {
     const typed = new Agent({ name: 'W', model, outputType: z.object({ city: z.string(), temperature: z.number() }) });
     const result$ = run(typed, 'Weather?').pipe(toResult());
+    // Joining deltas keeps the events' type, and so the output type after it.
+    expectTypeOf(run(typed, 'Weather?').pipe(coalesceDeltas(), toResult())).toEqualTypeOf(result$);
     expectTypeOf(result$).toEqualTypeOf<Observable<RunResult<{ city: string; temperature: number }>>>();
     expectTypeOf<RunResult<{ city: string }>['finalOutput']>().toEqualTypeOf<{ city: string } | undefined>();
     // A plain agent's output is its text.
