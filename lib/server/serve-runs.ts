@@ -1,7 +1,6 @@
 import { Observable } from 'rxjs';
 import type { AnyAgent } from '../agent/agent.js';
 import type { StreamEvent } from '../events/stream-event.js';
-import type { coalesceDeltas } from '../operators/coalesce-deltas.js';
 import type { RunOptions } from '../run/run-options.js';
 import type { Session } from '../session/session.js';
 import { HttpError } from './http-error.js';
@@ -55,17 +54,19 @@ export interface ServeRunsOptions {
    * chunks, which are about half of a streaming run's events and most of its bytes,
    * and which nothing of `remoteRun`, `toTranscript` or the Angular chat reads.
    * `() => true` sends every event. `run.updated` events always cross: a client needs
-   * them to learn how the run ended.
+   * them to learn how the run ended. A `sendEvent` that throws fails the run, with its message.
    */
   readonly sendEvent?: (event: StreamEvent<unknown>) => boolean;
   /**
    * Whether the text and reasoning deltas of one burst (what one read of the model's
-   * stream delivers) cross as one event, as {@link coalesceDeltas} joins them. A slow
-   * stream's deltas come one per read and cross as they are; a fast model's, or those
-   * of a server behind on its reads, come by the hundred and would otherwise cost a
-   * frame each on the server, in the registry's log and in the browser. The text and
-   * the order of events are the same either way. `false` sends each delta as the
-   * model gave it (to time tokens, say). Default `true`.
+   * stream delivers) cross as one event, as the `coalesceDeltas` operator joins them.
+   * A slow stream's deltas come one per read and cross as they are; a fast model's, or
+   * those of a server behind on its reads, come by the hundred and would otherwise cost
+   * a frame each on the server, in the registry's log and in the browser. The text and
+   * the order of events are the same either way. Deltas are joined after `sendEvent`
+   * has chosen: with the raw `model.event` chunks sent too (`sendEvent: () => true`),
+   * a chunk comes between every two deltas and each delta crosses on its own.
+   * `false` sends each delta as the model gave it (to time tokens, say). Default `true`.
    */
   readonly coalesceDeltas?: boolean;
 }

@@ -1,5 +1,6 @@
 import fc from 'fast-check';
 import { firstValueFrom, Observable, Subject, toArray } from 'rxjs';
+import { TestScheduler } from 'rxjs/testing';
 import { describe, expect, it } from 'vitest';
 import { Agent, coalesceDeltas, run, ScriptedModel, textDeltas, type StreamEvent } from '../../lib/index.js';
 import { joinDeltas } from '../helpers/collect.js';
@@ -105,6 +106,37 @@ describe('coalesceDeltas', () => {
       }),
       { numRuns: 300 },
     );
+  });
+
+  it('keeps order and kinds when its consumer makes the source emit while it hands a delta on', async () => {
+    const source = new Subject<StreamEvent>();
+    const out: StreamEvent[] = [];
+    let reentered = false;
+    source.pipe(coalesceDeltas()).subscribe((e) => {
+      out.push(e);
+      if (!reentered) {
+        reentered = true;
+        source.next(text('b')); // while 'a' is handed on, before the reasoning that flushed it is held
+      }
+    });
+    source.next(text('a'));
+    source.next(reasoning('r'));
+    await Promise.resolve();
+    expect(out).toEqual([text('a'), text('b'), reasoning('r')]);
+
+  });
+
+  it("joins only adjacent deltas: the provider's raw chunks between them keep them apart", async () => {
+    const raw = (n: number): StreamEvent => ({ type: 'model.event', event: { n } }) as StreamEvent;
+    const { out } = await through([[raw(1), text('a'), raw(2), text('b'), text('c')]]);
+    expect(out).toEqual([raw(1), text('a'), raw(2), text('bc')]);
+  });
+
+  it('ends a burst with the frame in virtual time', () => {
+    new TestScheduler((actual, expected) => expect(actual).toEqual(expected)).run(({ cold, expectObservable }) => {
+      const values = { a: text('a'), b: text('b'), c: text('c'), d: text('d'), j: text('bc') };
+      expectObservable(cold<StreamEvent>('a 9ms (bc) 9ms d|', values).pipe(coalesceDeltas())).toBe('a 9ms j 12ms d|', values);
+    });
   });
 
   it('needs no Subject: a synchronous source ends with what it held', () => {
