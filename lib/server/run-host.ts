@@ -20,7 +20,7 @@ export interface HostedRun {
   /** Which events go to the log (`run.updated` always does). Default: every one. */
   readonly sendEvent?: (event: StreamEvent<unknown>) => boolean;
   /** Whether deltas that come in one burst go to the log as one event (see `coalesceDeltas`). Default true. */
-  readonly coalesce?: boolean;
+  readonly coalesceDeltas?: boolean;
 }
 
 /** The runs this process executes: each one's events go to the registry's log, its controls come from it. */
@@ -46,7 +46,7 @@ export function runHost(registry: RunRegistry, detachedGraceMs: number): RunHost
       return active;
     },
 
-    async start({ record, agent, input, options, sendEvent = () => true, coalesce = true }) {
+    async start({ record, agent, input, options, sendEvent = () => true, coalesceDeltas: coalesce = true }) {
       const cancels = new Subject<CancelRequest>();
       const injects = new Subject<RunInput>();
       const approvals = new Subject<ToolApprovalDecision>();

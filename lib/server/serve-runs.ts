@@ -158,7 +158,7 @@ export function serveRuns(options: ServeRunsOptions): RunsHandler {
       input: body.input,
       options: session ? { ...runOptions, session } : runOptions,
       sendEvent,
-      coalesce: options.coalesceDeltas ?? true,
+      coalesceDeltas: options.coalesceDeltas,
     });
     return stream(id);
   };
