@@ -95,12 +95,12 @@ function runChild(contender, tasks, origin) {
   });
 }
 
-/** The tasks of one contender for one section (none when the section does not measure it). */
-function tasksFor(contender, section) {
+/** The tasks of one contender for one section in a round (none when the section does not measure it). */
+function tasksFor(contender, section, round = 1) {
   if (!section.measure) return [];
   if (section.contenders && !section.contenders.includes(contender.id)) return [];
   const sizes = sizesOf(section);
-  const tasks = section.tasks ? section.tasks(contender, sizes) : [{ column: contender.label, params: { ...sizes, via: contender.vias[0] } }];
+  const tasks = section.tasks ? section.tasks(contender, sizes, round) : [{ column: contender.label, params: { ...sizes, via: contender.vias[0] } }];
   return tasks.map((t) => ({ ...t, section: section.id }));
 }
 
@@ -158,7 +158,7 @@ async function report({ data, env, failures, seconds, partial, rounds: runRounds
   line(
     'Method: a local server (bench/server.mjs, in the parent process) speaks the Responses API streaming SSE format on 127.0.0.1; ' +
       'each contender runs in a fresh child process (`node --expose-gc`; rxjs-agents also `--import ts-loader.mjs`, which transpiles the library\'s TypeScript source as tsc would) per round and section, ' +
-      `interleaved contender by contender. Headline values are medians over ${runRounds} round(s) with the min–max of the rounds; curves are measured once per point (each point a median of several runs). ` +
+      `interleaved contender by contender. Headline values are medians over ${runRounds} round(s) with the min–max of the rounds; the history and stream-length curves are measured once (each point a median of several runs), the tools and concurrency curves in every round (each point the median over the rounds). ` +
       '"× raw" is divided by the raw client\'s figure from the same run. Every client uses maxRetries 0. ' +
       'rxjs-agents is given a client of the same `openai` package as the raw column, so the ratio measures the library. ' +
       'Every library run uses a new agent (a new `Agent`, or the AI SDK\'s model object), as applications create them per request; clients and tool definitions are made once.',
@@ -281,7 +281,7 @@ async function main() {
         if (section.once && round > 1) continue;
         // The order turns round by round: a machine that slows down or speeds up over a round favours no contender.
         for (const c of round % 2 === 1 ? contenders : [...contenders].reverse()) {
-          for (const task of tasksFor(c, section)) {
+          for (const task of tasksFor(c, section, round)) {
             const t0 = Date.now();
             const answer = await runChild(c, [task], origin);
             const result = answer.ok ? answer.results[0] : answer;

@@ -1,6 +1,5 @@
 // Many runs in flight at once on slow streams: heap per run, event-loop delay, time to
 // first delta. Shared by the memory headline and the concurrency curve.
-import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { getJson, heapAfterGc, hr, median, ms, nextMacrotask, percentile, sleep, withTimeout } from './measure.mjs';
 
 /**
@@ -9,7 +8,10 @@ import { getJson, heapAfterGc, hr, median, ms, nextMacrotask, percentile, sleep,
  * every first delta, holds `holdMs`, then cancels them all. Heap is read after gc before
  * the start and while they are in flight. With `repeat`, all that `repeat` times, and each
  * figure is the median: with few runs, heap per run is mostly the gc's noise (±50 KB,
- * 5 KB a run at 10 runs).
+ * 5 KB a run at 10 runs). The event-loop delay is counted over every repeat's start and
+ * hold together (not its gc nor its cancels), as `eldTicks` (see `sampleDelay`), so that
+ * processes can be pooled too: its p99 is a few of the longest blocks, which one repeat
+ * gives too few of.
  */
 export async function inFlight(adapter, { baseURL, count, via, holdMs, batch = count, ramp = false, extra = {}, repeat = 1 }) {
   const start = async (n) => {
@@ -51,16 +53,16 @@ export async function inFlight(adapter, { baseURL, count, via, holdMs, batch = c
   // feedback) must not be charged to the runs of a small point.
   for (let round = 0; round < 3; round++) await stop((await start(Math.min(100, Math.max(20, count)))).handles);
   const measured = [];
+  const ticks = new Map();
   for (let r = 0; r < repeat; r++) {
     await sleep(100);
     const before = await heapAfterGc();
-    const eld = monitorEventLoopDelay({ resolution: 5 });
-    eld.enable();
+    const sampling = sampleDelay(ticks);
     const tStart = hr();
     const { handles, ttfd } = await start(count);
     const startMs = ms(hr() - tStart);
     await sleep(holdMs);
-    eld.disable();
+    sampling.stop();
     const { openSlow } = await getJson(`${baseURL.split('/').slice(0, 3).join('/')}/_stats`);
     if (openSlow < count) throw new Error(`only ${openSlow} of ${count} streams open at the server`);
     const after = await heapAfterGc();
@@ -72,11 +74,43 @@ export async function inFlight(adapter, { baseURL, count, via, holdMs, batch = c
       heapAfter: after,
       ttfdMedianMs: median(ttfd),
       ttfdP99Ms: percentile(ttfd, 99),
-      eldP99Ms: eld.percentile(99) / 1e6,
-      eldMaxMs: eld.max / 1e6,
       startMs,
       stopMs: ms(hr() - tStop),
     });
   }
-  return Object.fromEntries(Object.keys(measured[0]).map((key) => [key, median(measured.map((m) => m[key]))]));
+  const eldTicks = Object.fromEntries(ticks);
+  return {
+    ...Object.fromEntries(Object.keys(measured[0]).map((key) => [key, median(measured.map((m) => m[key]))])),
+    eldP99Ms: tickPercentile([eldTicks], 99),
+    eldMaxMs: Math.max(...ticks.keys()),
+    eldTicks,
+  };
+}
+
+/**
+ * Counts into `ticks` (ms to 0.1 → count) the time between the ticks of a 5 ms timer, as
+ * `monitorEventLoopDelay({ resolution: 5 })` measures the delay, but in counts that several
+ * samplings and processes can add up: that histogram cannot be paused (its first tick after
+ * `enable()` counts the whole pause) nor sent to another process.
+ */
+function sampleDelay(ticks) {
+  let last = hr();
+  const timer = setInterval(() => {
+    const now = hr();
+    const tick = Math.round(ms(now - last) * 10) / 10;
+    ticks.set(tick, (ticks.get(tick) ?? 0) + 1);
+    last = now;
+  }, 5);
+  return { stop: () => clearInterval(timer) };
+}
+
+/** The `p`th percentile of the ticks of several `eldTicks` together. */
+export function tickPercentile(tickCounts, p) {
+  const merged = new Map();
+  for (const counts of tickCounts) for (const [tick, n] of Object.entries(counts)) merged.set(Number(tick), (merged.get(Number(tick)) ?? 0) + n);
+  const ascending = [...merged].sort((a, b) => a[0] - b[0]);
+  const total = ascending.reduce((sum, [, n]) => sum + n, 0);
+  let seen = 0;
+  for (const [tick, n] of ascending) if ((seen += n) >= Math.ceil((p / 100) * total)) return tick;
+  return NaN;
 }
