@@ -11,9 +11,10 @@ import { getJson, heapAfterGc, hr, median, ms, nextMacrotask, percentile, sleep,
  * 5 KB a run at 10 runs). The event-loop delay is counted over every repeat's start and
  * hold together (not its gc nor its cancels), as `eldTicks` (see `sampleDelay`), so that
  * processes can be pooled too: its p99 is a few of the longest blocks, which one repeat
- * gives too few of.
+ * gives too few of. Before all that, `warmup` runs are started and cancelled, as many at a
+ * time as the point's count (20 to 100).
  */
-export async function inFlight(adapter, { baseURL, count, via, holdMs, batch = count, ramp = false, extra = {}, repeat = 1 }) {
+export async function inFlight(adapter, { baseURL, count, via, holdMs, batch = count, ramp = false, extra = {}, repeat = 1, warmup = 0 }) {
   const start = async (n) => {
     const handles = [];
     const firsts = [];
@@ -48,15 +49,16 @@ export async function inFlight(adapter, { baseURL, count, via, holdMs, batch = c
     for (const h of handles) h.cancel();
     await withTimeout(Promise.all(handles.map((h) => h.done)), 60_000, 'runs to settle');
   };
-  // Warm up (modules, JIT, connection pool code paths), then a baseline. Three rounds of up to 100
-  // runs, whatever the count: what V8 allocates once as the code gets hot (optimized code, its
+  // Warm up (modules, JIT, connection pool code paths), then a baseline. `warmup` runs, then three rounds of up
+  // to 100 runs, whatever the count: what V8 allocates once as the code gets hot (optimized code, its
   // feedback) must not be charged to the runs of a small point.
-  for (let round = 0; round < 3; round++) await stop((await start(Math.min(100, Math.max(20, count)))).handles);
+  const size = Math.min(100, Math.max(20, count));
+  for (let started = 0; started < warmup + 3 * size; started += size) await stop((await start(size)).handles);
   const measured = [];
-  const ticks = new Map();
   for (let r = 0; r < repeat; r++) {
     await sleep(100);
     const before = await heapAfterGc();
+    const ticks = new Map();
     const sampling = sampleDelay(ticks);
     const tStart = hr();
     const { handles, ttfd } = await start(count);
@@ -76,13 +78,23 @@ export async function inFlight(adapter, { baseURL, count, via, holdMs, batch = c
       ttfdP99Ms: percentile(ttfd, 99),
       startMs,
       stopMs: ms(hr() - tStop),
+      eldTicks: Object.fromEntries(ticks),
     });
   }
-  const eldTicks = Object.fromEntries(ticks);
+  return mergeMeasurements(measured);
+}
+
+/**
+ * Several measurements as one: the median of each figure, the ticks added up (and the
+ * delay's p99 and maximum over them all).
+ */
+export function mergeMeasurements(measured) {
+  const figures = Object.keys(measured[0]).filter((key) => typeof measured[0][key] === 'number');
+  const eldTicks = addTicks(measured.map((m) => m.eldTicks));
   return {
-    ...Object.fromEntries(Object.keys(measured[0]).map((key) => [key, median(measured.map((m) => m[key]))])),
+    ...Object.fromEntries(figures.map((key) => [key, median(measured.map((m) => m[key]))])),
     eldP99Ms: tickPercentile([eldTicks], 99),
-    eldMaxMs: Math.max(...ticks.keys()),
+    eldMaxMs: Math.max(...Object.keys(eldTicks).map(Number)),
     eldTicks,
   };
 }
@@ -104,11 +116,18 @@ function sampleDelay(ticks) {
   return { stop: () => clearInterval(timer) };
 }
 
+/** Tick counts added up. */
+function addTicks(tickCounts) {
+  const sum = {};
+  for (const counts of tickCounts) for (const [tick, n] of Object.entries(counts)) sum[tick] = (sum[tick] ?? 0) + n;
+  return sum;
+}
+
 /** The `p`th percentile of the ticks of several `eldTicks` together. */
 export function tickPercentile(tickCounts, p) {
-  const merged = new Map();
-  for (const counts of tickCounts) for (const [tick, n] of Object.entries(counts)) merged.set(Number(tick), (merged.get(Number(tick)) ?? 0) + n);
-  const ascending = [...merged].sort((a, b) => a[0] - b[0]);
+  const ascending = Object.entries(addTicks(tickCounts))
+    .map(([tick, n]) => [Number(tick), n])
+    .sort((a, b) => a[0] - b[0]);
   const total = ascending.reduce((sum, [, n]) => sum + n, 0);
   let seen = 0;
   for (const [tick, n] of ascending) if ((seen += n) >= Math.ceil((p / 100) * total)) return tick;
