@@ -3,16 +3,16 @@
 import { median } from './measure.mjs';
 import { fmt } from './stats.mjs';
 
-/** x → median over rounds of `metric`, for one column's results. */
-export function curveOf(results, metric) {
+/** x → `combine` (the median) over rounds of `metric` (a number, or what `combine` takes), for one column's results. */
+export function curveOf(results, metric, combine = median) {
   const byX = new Map();
-  for (const r of results) for (const p of r.points ?? []) if (Number.isFinite(p[metric])) (byX.get(p.x) ?? byX.set(p.x, []).get(p.x)).push(p[metric]);
-  return new Map([...byX].sort((a, b) => a[0] - b[0]).map(([x, v]) => [x, median(v)]));
+  for (const r of results) for (const p of r.points ?? []) if (Number.isFinite(p[metric]) || (p[metric] && typeof p[metric] === 'object')) (byX.get(p.x) ?? byX.set(p.x, []).get(p.x)).push(p[metric]);
+  return new Map([...byX].sort((a, b) => a[0] - b[0]).map(([x, v]) => [x, combine(v)]));
 }
 
 /** The chart series of `metric` for each column. */
-export function seriesOf(columns, results, metric, { dashed = () => false } = {}) {
-  return columns.map((col) => ({ label: col, dashed: dashed(col), points: [...curveOf(results(col), metric)] }));
+export function seriesOf(columns, results, metric, { dashed = () => false, combine } = {}) {
+  return columns.map((col) => ({ label: col, dashed: dashed(col), points: [...curveOf(results(col), metric, combine)] }));
 }
 
 /**

@@ -34,7 +34,9 @@ export default {
 
   async report({ sizes: s, columns, results, raw, rx, chart, rounds }) {
     const xs = xsOf(columns, results, 'heapPerRunKB');
-    const c = (col, m) => (m === 'eldP99Ms' ? pooledEld(results(col)) : curveOf(results(col), m));
+    // The delay's p99 over the ticks of every round together, not a median of each round's.
+    const eldP99 = (ticks) => tickPercentile(ticks, 99);
+    const c = (col, m) => (m === 'eldP99Ms' ? curveOf(results(col), 'eldTicks', eldP99) : curveOf(results(col), m));
     const axis = { title: 'runs in flight', log: true };
     const imgs = [
       await chart('concurrency-heap', {
@@ -49,7 +51,7 @@ export default {
         subtitle: `runs started 100 at a time, then held ${s.holdMs} ms`,
         x: axis,
         y: { title: 'ms', log: true },
-        series: columns.map((col) => ({ label: col, points: [...pooledEld(results(col))] })),
+        series: seriesOf(columns, results, 'eldTicks', { combine: eldP99 }),
       }),
       await chart('concurrency-ttfd', {
         title: 'Time to first delta, median',
@@ -107,9 +109,3 @@ export default {
   },
 };
 
-/** x → event-loop delay p99 over the ticks of every round together. */
-function pooledEld(results) {
-  const byX = new Map();
-  for (const r of results) for (const p of r.points ?? []) if (p.eldTicks) (byX.get(p.x) ?? byX.set(p.x, []).get(p.x)).push(p.eldTicks);
-  return new Map([...byX].sort((a, b) => a[0] - b[0]).map(([x, ticks]) => [x, tickPercentile(ticks, 99)]));
-}
