@@ -18,12 +18,12 @@ export function seriesOf(columns, results, metric, { dashed = () => false, combi
 /**
  * The chart series of a paired curve (see pairedTimed): each contender's `metric`, and the
  * raw client as measured beside rxjs-agents (`rawMetric` of rxjs-agents' points), the
- * baseline its "× raw" divides by; the raw client's own process is drift apart.
+ * baseline its "× raw" divides by; the raw client's own process is drift apart. `combine` as in `curveOf`.
  */
-export function pairedSeriesOf(columns, results, metric, rawMetric, { raw, rx }) {
+export function pairedSeriesOf(columns, results, metric, rawMetric, { raw, rx, combine }) {
   return [
-    { label: `${raw} (beside ${rx})`, points: [...curveOf(results(rx), rawMetric)] },
-    ...columns.filter((col) => col !== raw).map((col) => ({ label: col, points: [...curveOf(results(col), metric)] })),
+    { label: `${raw} (beside ${rx})`, points: [...curveOf(results(rx), rawMetric, combine)] },
+    ...columns.filter((col) => col !== raw).map((col) => ({ label: col, points: [...curveOf(results(col), metric, combine)] })),
   ];
 }
 

@@ -1,106 +1,131 @@
-// Many runs in flight at once on slow streams: heap per run, event-loop delay, time to
-// first delta. Shared by the memory headline and the concurrency curve.
-import { getJson, heapAfterGc, hr, median, ms, nextMacrotask, percentile, sleep, withTimeout } from './measure.mjs';
+// Many runs in flight at once on slow streams: heap per run (`inFlight`, shared by the memory
+// headline and the curves), and event-loop delay and time to first delta (`pairedInFlightTimes`).
+import { getJson, heapAfterGc, hr, median, ms, nextMacrotask, settleGc, sleep, withTimeout } from './measure.mjs';
 
 /**
- * Starts `count` runs with `adapter.startSlow(extra)`, `batch` per macrotask (with
- * `ramp`, each batch once the previous one streams, as load reaches a server), waits for
- * every first delta, holds `holdMs`, then cancels them all. Heap is read after gc before
- * the start and while they are in flight. With `repeat`, all that `repeat` times, and each
- * figure is the median: with few runs, heap per run is mostly the gc's noise (±50 KB,
- * 5 KB a run at 10 runs). The event-loop delay is counted over every repeat's start and
- * hold together (not its gc nor its cancels), as `eldTicks` (see `sampleDelay`), so that
- * processes can be pooled too: its p99 is a few of the longest blocks, which one repeat
- * gives too few of. Before all that, `warmup` runs are started and cancelled, as many at a
- * time as the point's count (20 to 100).
+ * Starts `count` runs with `adapter.startSlow(extra)`, `batch` per macrotask (with `ramp`,
+ * each batch once the previous one streams, as load reaches a server), and waits for every
+ * first delta; `onFirst(ms)` gets each run's time to its first delta. Resolves to their handles.
  */
-export async function inFlight(adapter, { baseURL, count, via, holdMs, batch = count, ramp = false, extra = {}, repeat = 1, warmup = 0 }) {
-  const start = async (n) => {
-    const handles = [];
-    const firsts = [];
-    const ttfd = new Array(n);
-    for (let i = 0; i < n; i++) {
-      if (i > 0 && i % batch === 0) {
-        if (ramp) await withTimeout(Promise.all(firsts.slice(i - batch, i)), 60_000, `first deltas of runs ${i - batch + 1}–${i}`);
-        else await nextMacrotask();
-      }
-      let first;
-      firsts.push(new Promise((resolve) => (first = resolve)));
-      const t0 = hr();
-      let seen = false;
-      handles.push(
-        adapter.startSlow({
-          ...extra,
-          baseURL,
-          via,
-          onDelta: () => {
-            if (seen) return;
-            seen = true;
-            ttfd[i] = ms(hr() - t0);
-            first();
-          },
-        }),
-      );
+async function startRuns(adapter, { baseURL, count, via, batch = count, ramp = false, extra = {} }, onFirst = () => {}) {
+  const handles = [];
+  const firsts = [];
+  for (let i = 0; i < count; i++) {
+    if (i > 0 && i % batch === 0) {
+      if (ramp) await withTimeout(Promise.all(firsts.slice(i - batch, i)), 60_000, `first deltas of runs ${i - batch + 1}–${i}`);
+      else await nextMacrotask();
     }
-    await withTimeout(Promise.all(firsts), 60_000 + n * 10, `first deltas of ${n} streams`);
-    return { handles, ttfd };
-  };
-  const stop = async (handles) => {
-    for (const h of handles) h.cancel();
-    await withTimeout(Promise.all(handles.map((h) => h.done)), 60_000, 'runs to settle');
-  };
-  // Warm up (modules, JIT, connection pool code paths), then a baseline. `warmup` runs, then three rounds of up
-  // to 100 runs, whatever the count: what V8 allocates once as the code gets hot (optimized code, its
-  // feedback) must not be charged to the runs of a small point.
-  const size = Math.min(100, Math.max(20, count));
-  for (let started = 0; started < warmup + 3 * size; started += size) await stop((await start(size)).handles);
+    let first;
+    firsts.push(new Promise((resolve) => (first = resolve)));
+    const t0 = hr();
+    let seen = false;
+    handles.push(
+      adapter.startSlow({
+        ...extra,
+        baseURL,
+        via,
+        onDelta: () => {
+          if (seen) return;
+          seen = true;
+          onFirst(ms(hr() - t0));
+          first();
+        },
+      }),
+    );
+  }
+  await withTimeout(Promise.all(firsts), 60_000 + count * 10, `first deltas of ${count} streams`);
+  return handles;
+}
+
+async function stopRuns(handles) {
+  for (const h of handles) h.cancel();
+  await withTimeout(Promise.all(handles.map((h) => h.done)), 60_000, 'runs to settle');
+}
+
+/**
+ * Warms a contender up (modules, JIT, connection pool code paths): `warmup` runs, then three
+ * rounds of up to 100, whatever the count, as many at a time as the count (20 to 100): what V8
+ * allocates once as the code gets hot must not be charged to the runs of a small point.
+ */
+export async function warmUp(adapter, options, warmup = 0) {
+  const size = Math.min(100, Math.max(20, options.count));
+  for (let started = 0; started < warmup + 3 * size; started += size) await stopRuns(await startRuns(adapter, { ...options, count: size }));
+}
+
+/**
+ * Heap per run with `count` runs in flight (see `startRuns`), held `holdMs` after every first
+ * delta, then cancelled: the heap after gc while they are in flight, minus before, ÷ `count`.
+ * With `repeat`, the median of that many: with few runs, heap per run is mostly the gc's noise
+ * (±50 KB, 5 KB a run at 10 runs). After a warm-up (see `warmUp`).
+ */
+export async function inFlight(adapter, { holdMs, repeat = 1, warmup = 0, ...options }) {
+  await warmUp(adapter, options, warmup);
   const measured = [];
   for (let r = 0; r < repeat; r++) {
     await sleep(100);
     const before = await heapAfterGc();
-    const ticks = new Map();
-    const sampling = sampleDelay(ticks);
     const tStart = hr();
-    const { handles, ttfd } = await start(count);
+    const handles = await startRuns(adapter, options);
     const startMs = ms(hr() - tStart);
     await sleep(holdMs);
-    sampling.stop();
-    const { openSlow } = await getJson(`${baseURL.split('/').slice(0, 3).join('/')}/_stats`);
-    if (openSlow < count) throw new Error(`only ${openSlow} of ${count} streams open at the server`);
+    const { openSlow } = await getJson(`${options.baseURL.split('/').slice(0, 3).join('/')}/_stats`);
+    if (openSlow < options.count) throw new Error(`only ${openSlow} of ${options.count} streams open at the server`);
     const after = await heapAfterGc();
     const tStop = hr();
-    await stop(handles);
-    measured.push({
-      heapPerRunKB: (after - before) / count / 1024,
-      heapBefore: before,
-      heapAfter: after,
-      ttfdMedianMs: median(ttfd),
-      ttfdP99Ms: percentile(ttfd, 99),
-      startMs,
-      stopMs: ms(hr() - tStop),
-      eldTicks: Object.fromEntries(ticks),
-    });
+    await stopRuns(handles);
+    measured.push({ heapPerRunKB: (after - before) / options.count / 1024, heapBefore: before, heapAfter: after, startMs, stopMs: ms(hr() - tStop) });
   }
-  return mergeMeasurements(measured);
+  return Object.fromEntries(Object.keys(measured[0]).map((key) => [key, median(measured.map((m) => m[key]))]));
 }
 
 /**
- * Several measurements as one: the median of each figure, the ticks added up (and the
- * delay's p99 and maximum over them all).
+ * The event-loop delay and the time to first delta of `count` runs in flight, for a contender
+ * and, beside it in its process, the raw client, taken in turns (the order turning, and with
+ * `first` = 1 starting with the raw client), as `pairedTimed` times them: on the shared machine
+ * these figures move by ±15% from one process to the next (two processes of the raw client
+ * alike), which a ratio across processes carries whole.
+ *
+ * `windows` times each, after a full collection: its runs started (see `startRuns`), held `holdMs`,
+ * cancelled; the delay is counted from the first start to the end of the hold (see `sampleDelay`), the first delta
+ * per run. Then `bursts` times each (for few runs, whose first deltas are too few to steady a
+ * median): started, cancelled at their first delta, only the first delta counted. Both are
+ * counts (ms to 0.1 → count) that rounds add up (see `countsPercentile`). For the raw contender
+ * itself, only its own.
  */
-export function mergeMeasurements(measured) {
-  const figures = Object.keys(measured[0]).filter((key) => typeof measured[0][key] === 'number');
-  const eldTicks = addTicks(measured.map((m) => m.eldTicks));
-  return {
-    ...Object.fromEntries(figures.map((key) => [key, median(measured.map((m) => m[key]))])),
-    eldP99Ms: tickPercentile([eldTicks], 99),
-    eldMaxMs: Math.max(...Object.keys(eldTicks).map(Number)),
-    eldTicks,
-  };
+export async function pairedInFlightTimes(adapter, raw, { holdMs, windows, bursts = 0, first = 0, ...options }) {
+  const sides = adapter === raw ? [adapter] : [adapter, raw];
+  const counts = sides.map(() => ({ eldTicks: new Map(), firstDeltas: new Map() }));
+  const turns = (k) => ((k + first) % 2 === 0 ? sides.keys() : [...sides.keys()].reverse());
+  for (let w = 0; w < windows; w++) {
+    for (const i of turns(w)) {
+      // Each window after a full collection: the garbage of the one before (10,000 cancelled runs) is not the next one's to collect.
+      await sleep(20);
+      await settleGc();
+      const sampling = sampleDelay(counts[i].eldTicks);
+      const handles = await startRuns(sides[i], options, (t) => count(counts[i].firstDeltas, t));
+      await sleep(holdMs);
+      sampling.stop();
+      await stopRuns(handles);
+    }
+  }
+  for (let b = 0; b < bursts; b++) {
+    for (const i of turns(b)) {
+      await sleep(20);
+      await stopRuns(await startRuns(sides[i], options, (t) => count(counts[i].firstDeltas, t)));
+    }
+  }
+  const [own, beside] = counts.map((c) => ({ eldTicks: Object.fromEntries(c.eldTicks), firstDeltas: Object.fromEntries(c.firstDeltas) }));
+  return { ...own, ...(beside ? { rawEldTicks: beside.eldTicks, rawFirstDeltas: beside.firstDeltas } : {}) };
+}
+
+/** Counts `t` (ms, to 0.1) into `counts`. */
+function count(counts, t) {
+  const key = Math.round(t * 10) / 10;
+  counts.set(key, (counts.get(key) ?? 0) + 1);
 }
 
 /**
- * Counts into `ticks` (ms to 0.1 → count) the time between the ticks of a 5 ms timer, as
+ * Counts into `ticks` the time between the ticks of a 5 ms timer, as
  * `monitorEventLoopDelay({ resolution: 5 })` measures the delay, but in counts that several
  * samplings and processes can add up: that histogram cannot be paused (its first tick after
  * `enable()` counts the whole pause) nor sent to another process.
@@ -109,27 +134,19 @@ function sampleDelay(ticks) {
   let last = hr();
   const timer = setInterval(() => {
     const now = hr();
-    const tick = Math.round(ms(now - last) * 10) / 10;
-    ticks.set(tick, (ticks.get(tick) ?? 0) + 1);
+    count(ticks, ms(now - last));
     last = now;
   }, 5);
   return { stop: () => clearInterval(timer) };
 }
 
-/** Tick counts added up. */
-function addTicks(tickCounts) {
-  const sum = {};
-  for (const counts of tickCounts) for (const [tick, n] of Object.entries(counts)) sum[tick] = (sum[tick] ?? 0) + n;
-  return sum;
-}
-
-/** The `p`th percentile of the ticks of several `eldTicks` together. */
-export function tickPercentile(tickCounts, p) {
-  const ascending = Object.entries(addTicks(tickCounts))
-    .map(([tick, n]) => [Number(tick), n])
-    .sort((a, b) => a[0] - b[0]);
-  const total = ascending.reduce((sum, [, n]) => sum + n, 0);
+/** The `p`th percentile of several counts (value → count, as `pairedInFlightTimes` gives them) together. */
+export function countsPercentile(countsList, p) {
+  const sum = new Map();
+  for (const counts of countsList) for (const [value, n] of Object.entries(counts)) sum.set(Number(value), (sum.get(Number(value)) ?? 0) + n);
+  const ascending = [...sum].sort((a, b) => a[0] - b[0]);
+  const total = ascending.reduce((s, [, n]) => s + n, 0);
   let seen = 0;
-  for (const [tick, n] of ascending) if ((seen += n) >= Math.ceil((p / 100) * total)) return tick;
+  for (const [value, n] of ascending) if ((seen += n) >= Math.ceil((p / 100) * total)) return value;
   return NaN;
 }

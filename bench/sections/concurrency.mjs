@@ -1,6 +1,6 @@
 // Curve: 10 to 10,000 runs in flight at once: heap per run, event-loop delay, time to first delta.
-import { inFlight, tickPercentile } from '../lib/in-flight.mjs';
-import { count, curveOf, eachPoint, ratio, seriesOf, xsOf } from '../lib/curves.mjs';
+import { countsPercentile, inFlight, pairedInFlightTimes, warmUp } from '../lib/in-flight.mjs';
+import { count, curveOf, eachPoint, pairedSeriesOf, ratio, seriesOf, xsOf } from '../lib/curves.mjs';
 import { fmt, table, verdict } from '../lib/stats.mjs';
 
 /** Peers stop here: @openai/agents and the AI SDK hold far more per run (see the memory table), and 10,000 of them would crowd the shared machine. */
@@ -9,35 +9,49 @@ const PEER_MAX = 1000;
 export default {
   id: 'concurrency',
   sizes: {
-    smoke: { points: [10, 50], holdMs: 100, intervalMs: 10_000, warmup: 0 },
-    full: { points: [10, 100, 1000, 10_000], holdMs: 1200, intervalMs: 10_000, warmup: 2000 },
+    smoke: { points: [10, 50], holdMs: 100, intervalMs: 10_000, warmup: 0, windows: { default: 1 }, bursts: { default: 2 } },
+    // Times: enough windows for the delay's p99 and, for few runs, bursts for the first delta's median.
+    full: { points: [10, 100, 1000, 10_000], holdMs: 1200, intervalMs: 10_000, warmup: 2000, windows: { 10: 10, 100: 6, 1000: 3, default: 2 }, bursts: { 10: 100, 100: 20, default: 0 } },
   },
-  // raw and rxjs-agents every round, not once: the event-loop delay's p99 is a few of a process's longest
-  // blocks (a gc, a hundred responses landing together) and moves by ±15% from one process to the next
-  // (two processes of the raw client alike), so it is taken over the ticks of every round together.
-  // The peers, whose heap is the figure that matters for them, once.
+  // raw and rxjs-agents every round: heap in a process of each, the times in rxjs-agents' with the raw client
+  // beside it (see pairedInFlightTimes), the one to go first turning with the round. The peers, whose heap is the
+  // figure that matters for them, once, with fewer windows.
   tasks: (contender, sizes, round) =>
     ['raw', 'rxjs-agents'].includes(contender.id)
-      ? [{ column: contender.label, params: { ...sizes, via: contender.vias[0] } }]
+      ? [{ column: contender.label, params: { ...sizes, via: contender.vias[0], first: round % 2 } }]
       : round === 1
-        ? [{ column: contender.label, params: { ...sizes, via: contender.vias[0], points: sizes.points.filter((p) => p <= PEER_MAX) } }]
+        ? [{ column: contender.label, params: { ...sizes, via: contender.vias[0], points: sizes.points.filter((p) => p <= PEER_MAX), windows: { default: 2 }, bursts: { default: 10 } } }]
         : [],
 
-  async measure(adapter, { origin, points, holdMs, intervalMs, via, warmup }) {
-    const at = (n) => ({ baseURL: `${origin}/slow/${intervalMs}/-/v1`, count: n, via, holdMs, batch: 100, ramp: true });
+  async measure(adapter, { origin, points, holdMs, intervalMs, via, warmup, windows, bursts, first }, { raw }) {
+    const at = (n) => ({ baseURL: `${origin}/slow/${intervalMs}/-/v1`, count: n, via, batch: 100, ramp: true });
     // 2,000 runs first: the library has more code for V8 to make hot than the raw client, and a server that
     // has run for a while has done that (as the other curves warm up). The measurement right after them is
     // not kept: about 1 MB the warm-up left is let go while its runs are in flight (−60 KB a run at 10 runs).
-    if (warmup) await inFlight(adapter, { ...at(points[0]), warmup });
-    return eachPoint(points, (n) => inFlight(adapter, { ...at(n), repeat: n <= 1000 ? 3 : 2 }));
+    if (warmup) {
+      await inFlight(adapter, { ...at(points[0]), holdMs, warmup });
+      if (raw !== adapter) await warmUp(raw, at(points[0]), warmup);
+    }
+    return eachPoint(points, async (n) => {
+      const { heapPerRunKB, heapBefore, heapAfter } = await inFlight(adapter, { ...at(n), holdMs, repeat: n <= 1000 ? 3 : 2 });
+      if (raw === adapter) return { heapPerRunKB, heapBefore, heapAfter };
+      const times = await pairedInFlightTimes(adapter, raw, { ...at(n), holdMs, windows: windows[n] ?? windows.default, bursts: bursts[n] ?? bursts.default, first });
+      return { heapPerRunKB, heapBefore, heapAfter, ...times };
+    });
   },
 
   async report({ sizes: s, columns, results, raw, rx, chart, rounds }) {
     const xs = xsOf(columns, results, 'heapPerRunKB');
-    // The delay's p99 over the ticks of every round together, not a median of each round's.
-    const eldP99 = (ticks) => tickPercentile(ticks, 99);
-    const c = (col, m) => (m === 'eldP99Ms' ? curveOf(results(col), 'eldTicks', eldP99) : curveOf(results(col), m));
+    // The times' percentiles over the counts of every round together, not a median of each round's.
+    const pct = (p) => (counts) => countsPercentile(counts, p);
+    const heap = (col) => curveOf(results(col), 'heapPerRunKB');
+    const times = (col, metric, p) => curveOf(results(col), metric, pct(p));
+    const rawEld = times(rx, 'rawEldTicks', 99);
+    const rawFirst = times(rx, 'rawFirstDeltas', 50);
+    const rawFirstP99 = times(rx, 'rawFirstDeltas', 99);
     const axis = { title: 'runs in flight', log: true };
+    const timesChart = (name, title, subtitle, metric, rawMetric, p) =>
+      chart(name, { title, subtitle, x: axis, y: { title: 'ms', log: true }, series: pairedSeriesOf(columns, results, metric, rawMetric, { raw, rx, combine: pct(p) }) });
     const imgs = [
       await chart('concurrency-heap', {
         title: 'Heap per in-flight run',
@@ -46,29 +60,22 @@ export default {
         y: { title: 'KB per run', log: true },
         series: seriesOf(columns, results, 'heapPerRunKB'),
       }),
-      await chart('concurrency-eld', {
-        title: 'Event-loop delay p99 while runs start and stream',
-        subtitle: `runs started 100 at a time, then held ${s.holdMs} ms`,
-        x: axis,
-        y: { title: 'ms', log: true },
-        series: seriesOf(columns, results, 'eldTicks', { combine: eldP99 }),
-      }),
-      await chart('concurrency-ttfd', {
-        title: 'Time to first delta, median',
-        subtitle: 'from starting a run to its first text delta',
-        x: axis,
-        y: { title: 'ms', log: true },
-        series: seriesOf(columns, results, 'ttfdMedianMs'),
-      }),
+      await timesChart('concurrency-eld', 'Event-loop delay p99 while runs start and stream', `runs started 100 at a time, then held ${s.holdMs} ms`, 'eldTicks', 'rawEldTicks', 99),
+      await timesChart('concurrency-ttfd', 'Time to first delta, median', 'from starting a run to its first text delta', 'firstDeltas', 'rawFirstDeltas', 50),
     ];
     const peers = columns.filter((col) => col !== raw && col !== rx);
+    const windows = (n) => s.windows[n] ?? s.windows.default;
+    const bursts = (n) => s.bursts[n] ?? s.bursts.default;
     return [
       `## Curve: concurrent in-flight runs (${s.points.map(count).join(', ')})`,
       '',
       `n runs started 100 at a time, each hundred once the previous one streams (as load ramps up on a server), on slow streams (a delta every ${s.intervalMs} ms), held ${s.holdMs} ms after every first delta, then cancelled; ${count(s.warmup)} runs started and cancelled before the first point (steady state, as the other curves). ` +
-        `Heap per run as in the memory table (the median of 3 measurements in each process up to 1,000 runs, of 2 at 10,000, then over the rounds: with few runs the gc's noise is several KB a run); event-loop delay p99: the time between the ticks of a 5 ms timer (as perf_hooks' \`monitorEventLoopDelay\` measures it) from each first start to the end of its hold, its p99 over the ticks of every measurement of every round together (one process's p99 is a few long blocks, and moves by ±15%); time to first delta per run (its median and p99 over the runs). ` +
-        `raw and rxjs-agents run in a process of their own in each of the ${rounds} rounds, the order turning; heap and first delta are the median over the rounds. ` +
-        `The peers run up to ${count(PEER_MAX)}, in the first round.`,
+        `Heap per run as in the memory table, in a process of each contender (the median of 3 measurements in each process up to 1,000 runs, of 2 at 10,000, then over the rounds: with few runs the gc's noise is several KB a run). ` +
+        `The times are taken in rxjs-agents' process with the raw client beside it, in turns, the order turning (as the timed sections pair them: across processes these figures move by ±15%, two processes of the raw client alike): ` +
+        `${s.points.map((n) => `${windows(n)}`).join(' / ')} windows each at ${s.points.map(count).join(' / ')} runs in each of the ${rounds} rounds, each after a full collection (the garbage of 10,000 runs cancelled in the window before is not the next one's to collect) and timed from its first start to the end of its hold; ` +
+        `event-loop delay p99: the time between the ticks of a 5 ms timer (as perf_hooks' \`monitorEventLoopDelay\` measures it) over the windows, its p99 over the ticks of every window of every round together; ` +
+        `time to first delta per run, its median and p99 over every run of every round, with, for few runs, more of them: ${s.points.filter((n) => bursts(n)).map((n) => `${bursts(n)} bursts each at ${count(n)}`).join(', ')} (started, then cancelled at their first deltas). ` +
+        `The peers run up to ${count(PEER_MAX)}, in the first round, with fewer windows; their times beside the raw client in their own processes.`,
       '',
       ...imgs.flatMap((i) => [i, '']),
       ...table(
@@ -78,34 +85,33 @@ export default {
           'rxjs-agents KB/run',
           'heap × raw',
           ...peers.map((p) => `${p} heap × raw`),
-          'ELD p99 ms raw / rxjs-agents',
+          'ELD p99 ms: raw (beside) / rxjs-agents',
           'ELD × raw',
-          'first delta ms, median: raw / rxjs-agents',
+          'first delta ms, median: raw (beside) / rxjs-agents',
           'first delta × raw (median; p99)',
+          ...peers.map((p) => `${p} ELD; first delta × raw`),
           'target',
           'result',
         ],
         xs.map((x) => {
-          const at = (col, m) => c(col, m).get(x);
-          const heap = at(rx, 'heapPerRunKB') / at(raw, 'heapPerRunKB');
-          const eld = at(rx, 'eldP99Ms') / at(raw, 'eldP99Ms');
-          const ttfd = at(rx, 'ttfdMedianMs') / at(raw, 'ttfdMedianMs');
+          const [eld, first] = [times(rx, 'eldTicks', 99).get(x), times(rx, 'firstDeltas', 50).get(x)];
+          const ok = heap(rx).get(x) / heap(raw).get(x) <= 1.15 && eld / rawEld.get(x) <= 1.1 && first / rawFirst.get(x) <= 1.1;
           return [
             count(x),
-            fmt(at(raw, 'heapPerRunKB'), 1),
-            fmt(at(rx, 'heapPerRunKB'), 1),
-            ratio(at(rx, 'heapPerRunKB'), at(raw, 'heapPerRunKB')),
-            ...peers.map((p) => ratio(at(p, 'heapPerRunKB'), at(raw, 'heapPerRunKB'))),
-            `${fmt(at(raw, 'eldP99Ms'), 1)} / ${fmt(at(rx, 'eldP99Ms'), 1)}`,
-            ratio(at(rx, 'eldP99Ms'), at(raw, 'eldP99Ms')),
-            `${fmt(at(raw, 'ttfdMedianMs'), 1)} / ${fmt(at(rx, 'ttfdMedianMs'), 1)}`,
-            `${ratio(at(rx, 'ttfdMedianMs'), at(raw, 'ttfdMedianMs'))}; ${ratio(at(rx, 'ttfdP99Ms'), at(raw, 'ttfdP99Ms'))}`,
+            fmt(heap(raw).get(x), 1),
+            fmt(heap(rx).get(x), 1),
+            ratio(heap(rx).get(x), heap(raw).get(x)),
+            ...peers.map((p) => ratio(heap(p).get(x), heap(raw).get(x))),
+            `${fmt(rawEld.get(x), 1)} / ${fmt(eld, 1)}`,
+            ratio(eld, rawEld.get(x)),
+            `${fmt(rawFirst.get(x), 1)} / ${fmt(first, 1)}`,
+            `${ratio(first, rawFirst.get(x))}; ${ratio(times(rx, 'firstDeltas', 99).get(x), rawFirstP99.get(x))}`,
+            ...peers.map((p) => `${ratio(times(p, 'eldTicks', 99).get(x), times(p, 'rawEldTicks', 99).get(x))}; ${ratio(times(p, 'firstDeltas', 50).get(x), times(p, 'rawFirstDeltas', 50).get(x))}`),
             'heap ≤ 1.15×, delay and first delta ≤ 1.10×',
-            verdict(heap <= 1.15 && eld <= 1.1 && ttfd <= 1.1),
+            verdict(ok),
           ];
         }),
       ),
     ];
   },
 };
-
