@@ -158,7 +158,7 @@ async function report({ data, env, failures, seconds, partial, rounds: runRounds
   line(
     'Method: a local server (bench/server.mjs, in the parent process) speaks the Responses API streaming SSE format on 127.0.0.1; ' +
       'each contender runs in a fresh child process (`node --expose-gc`; rxjs-agents also `--import ts-loader.mjs`, which transpiles the library\'s TypeScript source as tsc would) per round and section, ' +
-      `interleaved contender by contender. Headline values are medians over ${runRounds} round(s) with the min–max of the rounds; the history and stream-length curves are measured once (each point a median of several runs), the tools and concurrency curves in every round (each point the median over the rounds; the concurrency curve\'s times a percentile over every round\'s counts together). ` +
+      `interleaved contender by contender. Headline values are medians over ${runRounds} round(s) with the min–max of the rounds; the stream-length curve is measured once (each point a median of several runs), the history, tools and concurrency curves in every round (each point the median over the rounds; the concurrency curve\'s times a percentile over every round\'s counts together). ` +
       '"× raw" is divided by the raw client\'s figure from the same run. Every client uses maxRetries 0. ' +
       'rxjs-agents is given a client of the same `openai` package as the raw column, so the ratio measures the library. ' +
       'Every library run uses a new agent (a new `Agent`, or the AI SDK\'s model object), as applications create them per request; clients and tool definitions are made once.',
