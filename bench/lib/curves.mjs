@@ -11,8 +11,8 @@ export function curveOf(results, metric, combine = median) {
 }
 
 /** The chart series of `metric` for each column. */
-export function seriesOf(columns, results, metric, { dashed = () => false, combine } = {}) {
-  return columns.map((col) => ({ label: col, dashed: dashed(col), points: [...curveOf(results(col), metric, combine)] }));
+export function seriesOf(columns, results, metric, { dashed = () => false } = {}) {
+  return columns.map((col) => ({ label: col, dashed: dashed(col), points: [...curveOf(results(col), metric)] }));
 }
 
 /**

@@ -89,13 +89,12 @@ export async function inFlight(adapter, { holdMs, repeat = 1, warmup = 0, ...opt
  * cancelled; the delay is counted from the first start to the end of the hold (see `sampleDelay`), the first delta
  * per run. Then `bursts` times each (for few runs, whose first deltas are too few to steady a
  * median): started, cancelled at their first delta, only the first delta counted. Both are
- * counts (ms to 0.1 → count) that rounds add up (see `countsPercentile`). For the raw contender
- * itself, only its own.
+ * counts (ms to 0.1 → count) that rounds add up (see `countsPercentile`).
  */
 export async function pairedInFlightTimes(adapter, raw, { holdMs, windows, bursts = 0, first = 0, ...options }) {
-  const sides = adapter === raw ? [adapter] : [adapter, raw];
+  const sides = [adapter, raw];
   const counts = sides.map(() => ({ eldTicks: new Map(), firstDeltas: new Map() }));
-  const turns = (k) => ((k + first) % 2 === 0 ? sides.keys() : [...sides.keys()].reverse());
+  const turns = (k) => ((k + first) % 2 === 0 ? [0, 1] : [1, 0]);
   for (let w = 0; w < windows; w++) {
     for (const i of turns(w)) {
       // Each window after a full collection: the garbage of the one before (10,000 cancelled runs) is not the next one's to collect.
@@ -114,8 +113,13 @@ export async function pairedInFlightTimes(adapter, raw, { holdMs, windows, burst
       await stopRuns(await startRuns(sides[i], options, (t) => count(counts[i].firstDeltas, t)));
     }
   }
-  const [own, beside] = counts.map((c) => ({ eldTicks: Object.fromEntries(c.eldTicks), firstDeltas: Object.fromEntries(c.firstDeltas) }));
-  return { ...own, ...(beside ? { rawEldTicks: beside.eldTicks, rawFirstDeltas: beside.firstDeltas } : {}) };
+  const [own, beside] = counts;
+  return {
+    eldTicks: Object.fromEntries(own.eldTicks),
+    firstDeltas: Object.fromEntries(own.firstDeltas),
+    rawEldTicks: Object.fromEntries(beside.eldTicks),
+    rawFirstDeltas: Object.fromEntries(beside.firstDeltas),
+  };
 }
 
 /** Counts `t` (ms, to 0.1) into `counts`. */

@@ -6,6 +6,9 @@ import { fmt, table, verdict } from '../lib/stats.mjs';
 /** Peers stop here: @openai/agents and the AI SDK hold far more per run (see the memory table), and 10,000 of them would crowd the shared machine. */
 const PEER_MAX = 1000;
 
+/** A size given per point, or by default. */
+const atPoint = (sizes, n) => sizes[n] ?? sizes.default;
+
 export default {
   id: 'concurrency',
   sizes: {
@@ -35,7 +38,7 @@ export default {
     return eachPoint(points, async (n) => {
       const { heapPerRunKB, heapBefore, heapAfter } = await inFlight(adapter, { ...at(n), holdMs, repeat: n <= 1000 ? 3 : 2 });
       if (raw === adapter) return { heapPerRunKB, heapBefore, heapAfter };
-      const times = await pairedInFlightTimes(adapter, raw, { ...at(n), holdMs, windows: windows[n] ?? windows.default, bursts: bursts[n] ?? bursts.default, first });
+      const times = await pairedInFlightTimes(adapter, raw, { ...at(n), holdMs, windows: atPoint(windows, n), bursts: atPoint(bursts, n), first });
       return { heapPerRunKB, heapBefore, heapAfter, ...times };
     });
   },
@@ -46,9 +49,8 @@ export default {
     const pct = (p) => (counts) => countsPercentile(counts, p);
     const heap = (col) => curveOf(results(col), 'heapPerRunKB');
     const times = (col, metric, p) => curveOf(results(col), metric, pct(p));
-    const rawEld = times(rx, 'rawEldTicks', 99);
-    const rawFirst = times(rx, 'rawFirstDeltas', 50);
-    const rawFirstP99 = times(rx, 'rawFirstDeltas', 99);
+    const [eld, first, firstP99] = [times(rx, 'eldTicks', 99), times(rx, 'firstDeltas', 50), times(rx, 'firstDeltas', 99)];
+    const [rawEld, rawFirst, rawFirstP99] = [times(rx, 'rawEldTicks', 99), times(rx, 'rawFirstDeltas', 50), times(rx, 'rawFirstDeltas', 99)];
     const axis = { title: 'runs in flight', log: true };
     const timesChart = (name, title, subtitle, metric, rawMetric, p) =>
       chart(name, { title, subtitle, x: axis, y: { title: 'ms', log: true }, series: pairedSeriesOf(columns, results, metric, rawMetric, { raw, rx, combine: pct(p) }) });
@@ -64,17 +66,15 @@ export default {
       await timesChart('concurrency-ttfd', 'Time to first delta, median', 'from starting a run to its first text delta', 'firstDeltas', 'rawFirstDeltas', 50),
     ];
     const peers = columns.filter((col) => col !== raw && col !== rx);
-    const windows = (n) => s.windows[n] ?? s.windows.default;
-    const bursts = (n) => s.bursts[n] ?? s.bursts.default;
     return [
       `## Curve: concurrent in-flight runs (${s.points.map(count).join(', ')})`,
       '',
       `n runs started 100 at a time, each hundred once the previous one streams (as load ramps up on a server), on slow streams (a delta every ${s.intervalMs} ms), held ${s.holdMs} ms after every first delta, then cancelled; ${count(s.warmup)} runs started and cancelled before the first point (steady state, as the other curves). ` +
         `Heap per run as in the memory table, in a process of each contender (the median of 3 measurements in each process up to 1,000 runs, of 2 at 10,000, then over the rounds: with few runs the gc's noise is several KB a run). ` +
         `The times are taken in rxjs-agents' process with the raw client beside it, in turns, the order turning (as the timed sections pair them: across processes these figures move by ±15%, two processes of the raw client alike): ` +
-        `${s.points.map((n) => `${windows(n)}`).join(' / ')} windows each at ${s.points.map(count).join(' / ')} runs in each of the ${rounds} rounds, each after a full collection (the garbage of 10,000 runs cancelled in the window before is not the next one's to collect) and timed from its first start to the end of its hold; ` +
+        `${s.points.map((n) => atPoint(s.windows, n)).join(' / ')} windows each at ${s.points.map(count).join(' / ')} runs in each of the ${rounds} rounds, each after a full collection (the garbage of 10,000 runs cancelled in the window before is not the next one's to collect) and timed from its first start to the end of its hold; ` +
         `event-loop delay p99: the time between the ticks of a 5 ms timer (as perf_hooks' \`monitorEventLoopDelay\` measures it) over the windows, its p99 over the ticks of every window of every round together; ` +
-        `time to first delta per run, its median and p99 over every run of every round, with, for few runs, more of them: ${s.points.filter((n) => bursts(n)).map((n) => `${bursts(n)} bursts each at ${count(n)}`).join(', ')} (started, then cancelled at their first deltas). ` +
+        `time to first delta per run, its median and p99 over every run of every round, with, for few runs, more of them: ${s.points.filter((n) => atPoint(s.bursts, n)).map((n) => `${atPoint(s.bursts, n)} bursts each at ${count(n)}`).join(', ')} (started, then cancelled at their first deltas). ` +
         `The peers run up to ${count(PEER_MAX)}, in the first round, with fewer windows; their times beside the raw client in their own processes.`,
       '',
       ...imgs.flatMap((i) => [i, '']),
@@ -94,18 +94,17 @@ export default {
           'result',
         ],
         xs.map((x) => {
-          const [eld, first] = [times(rx, 'eldTicks', 99).get(x), times(rx, 'firstDeltas', 50).get(x)];
-          const ok = heap(rx).get(x) / heap(raw).get(x) <= 1.15 && eld / rawEld.get(x) <= 1.1 && first / rawFirst.get(x) <= 1.1;
+          const ok = heap(rx).get(x) / heap(raw).get(x) <= 1.15 && eld.get(x) / rawEld.get(x) <= 1.1 && first.get(x) / rawFirst.get(x) <= 1.1;
           return [
             count(x),
             fmt(heap(raw).get(x), 1),
             fmt(heap(rx).get(x), 1),
             ratio(heap(rx).get(x), heap(raw).get(x)),
             ...peers.map((p) => ratio(heap(p).get(x), heap(raw).get(x))),
-            `${fmt(rawEld.get(x), 1)} / ${fmt(eld, 1)}`,
-            ratio(eld, rawEld.get(x)),
-            `${fmt(rawFirst.get(x), 1)} / ${fmt(first, 1)}`,
-            `${ratio(first, rawFirst.get(x))}; ${ratio(times(rx, 'firstDeltas', 99).get(x), rawFirstP99.get(x))}`,
+            `${fmt(rawEld.get(x), 1)} / ${fmt(eld.get(x), 1)}`,
+            ratio(eld.get(x), rawEld.get(x)),
+            `${fmt(rawFirst.get(x), 1)} / ${fmt(first.get(x), 1)}`,
+            `${ratio(first.get(x), rawFirst.get(x))}; ${ratio(firstP99.get(x), rawFirstP99.get(x))}`,
             ...peers.map((p) => `${ratio(times(p, 'eldTicks', 99).get(x), times(p, 'rawEldTicks', 99).get(x))}; ${ratio(times(p, 'firstDeltas', 50).get(x), times(p, 'rawFirstDeltas', 50).get(x))}`),
             'heap ≤ 1.15×, delay and first delta ≤ 1.10×',
             verdict(ok),
